@@ -1,0 +1,11 @@
+"""The reusable, tested methods of "The Streaming Data-Science Interview, Answered in Code".
+
+Each chapter of the book builds its methods here once, with docstrings, type hints, input validation and
+unit tests, and shows their source with :func:`dsinterview.display.show_source`.
+"""
+
+from dsinterview.display import show_source
+from dsinterview.plotting import use_book_style
+
+__all__ = ["show_source", "use_book_style"]
+__version__ = "0.1.0"

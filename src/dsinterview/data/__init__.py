@@ -1,0 +1,59 @@
+"""The book's data layer: loaders for real shipped data and seeded generators whose parameters are truth.
+
+- Real data that ships inside installed packages: :func:`load_diabetes`, :func:`load_hitters`,
+  :func:`load_movielens`, :func:`load_spector`, :func:`load_rdataset`.
+- Generated data shipped as files in ``datasets/`` (small, checked by SHA-256 on every load): :func:`load`
+  by name; :func:`regenerate` rebuilds a file from its seed (``make datasets`` rebuilds them all).
+- Generated data too large to ship is made at run time by its seeded generator, e.g.
+  :func:`make_correlated_regression`. Every generator takes a ``seed`` and is deterministic.
+
+``datasets/README.md`` has a data card for each.
+"""
+
+from dsinterview.data._registry import (
+    DATA_DIR,
+    SHIPPED,
+    DatasetCorruptError,
+    DatasetError,
+    DatasetMissingError,
+    ShippedDataset,
+    load,
+    read_manifest,
+    regenerate,
+    register,
+    sha256_of,
+)
+from dsinterview.data.real import load_diabetes, load_hitters, load_movielens, load_rdataset, load_spector
+from dsinterview.data.regression import correlated_regression_coefficients, make_correlated_regression
+
+register(
+    ShippedDataset(
+        "correlated_regression",
+        make_correlated_regression,
+        dict(n_samples=200, n_groups=3, group_size=3, n_noise=3, rho=0.95, coef=[3.0, -2.0, 1.5],
+             noise_sd=1.0, seed=2026),
+        "Three groups of three near-duplicate features (correlation 0.95), one active per group, and "
+        "three noise features.",
+    )
+)
+
+__all__ = [
+    "DATA_DIR",
+    "SHIPPED",
+    "DatasetCorruptError",
+    "DatasetError",
+    "DatasetMissingError",
+    "ShippedDataset",
+    "correlated_regression_coefficients",
+    "load",
+    "load_diabetes",
+    "load_hitters",
+    "load_movielens",
+    "load_rdataset",
+    "load_spector",
+    "make_correlated_regression",
+    "read_manifest",
+    "regenerate",
+    "register",
+    "sha256_of",
+]

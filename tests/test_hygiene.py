@@ -1,0 +1,97 @@
+"""Notebook hygiene: what nbval does not check but a reproducible, readable book needs.
+
+Every chapter is in the toc and every toc entry exists; each notebook was executed top to bottom in one
+kernel run; no stored errors, warnings, memory addresses or machine paths; kernel python3; the first cell
+is the chapter's title.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CHAPTERS, ROOT
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc.get("parts", toc.get("chapters", [])))
+    return files
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _text(output: dict) -> str:
+    if "text" in output:
+        return "".join(output["text"])
+    return "".join("".join(v) if isinstance(v, list) else str(v) for k, v in output.get("data", {}).items() if k.startswith("text/"))
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "chapters/ holds no notebook"
+
+
+def test_every_toc_entry_exists():
+    for entry in _toc_files():
+        candidates = [ROOT / f"{entry}{ext}" for ext in (".md", ".ipynb", "")]
+        assert any(c.is_file() for c in candidates), f"_toc.yml lists {entry!r}, which does not exist"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+class TestChapter:
+    def test_listed_in_toc(self, path):
+        assert f"chapters/{path.stem}" in _toc_files(), f"{path.name} is not listed in _toc.yml"
+
+    def test_kernel_is_python3(self, path):
+        assert _load(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+    def test_first_cell_is_the_title(self, path):
+        first = _load(path)["cells"][0]
+        assert first["cell_type"] == "markdown", "the first cell must be a Markdown cell with the title"
+        assert "".join(first["source"]).startswith("# "), "the first cell must start with '# <title>'"
+
+    def test_executed_top_to_bottom_in_one_run(self, path):
+        counts = [c["execution_count"] for c in _code_cells(_load(path)) if "".join(c["source"]).strip()]
+        assert counts == list(range(1, len(counts) + 1)), (
+            f"execution counts are {counts}; re-run with `make execute NB=chapters/{path.name}`"
+        )
+
+    def test_no_error_outputs(self, path):
+        for i, cell in enumerate(_code_cells(_load(path))):
+            for out in cell.get("outputs", []):
+                assert out["output_type"] != "error", f"code cell {i} stores an error: {out.get('ename')}"
+
+    def test_no_warnings_in_outputs(self, path):
+        for i, cell in enumerate(_code_cells(_load(path))):
+            for out in cell.get("outputs", []):
+                if out["output_type"] == "stream" and out["name"] == "stderr":
+                    assert "Warning" not in _text(out), f"code cell {i} stores a warning: {_text(out)[:200]}"
+
+    def test_no_unreproducible_outputs(self, path):
+        for i, cell in enumerate(_code_cells(_load(path))):
+            for out in cell.get("outputs", []):
+                text = _text(out)
+                assert not re.search(r" at 0x[0-9a-f]{6,}", text), f"code cell {i} shows a memory address"
+                assert str(ROOT) not in text, f"code cell {i} shows this machine's path {ROOT}"

@@ -1,0 +1,69 @@
+"""Execute each chapter in a fresh kernel and report its wall time and peak memory.
+
+    .venv/bin/python tools/bench.py chapters/*.ipynb [--csv _build/bench.csv]
+
+Wall time covers executing the notebook's cells (not starting the kernel). Peak memory is the kernel's
+peak resident set size (and that of any process it started), read inside the kernel after the last cell.
+A chapter over the budget of the chapter guide (30 s, 2 GB) is flagged, and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+BUDGET_S = 30.0
+BUDGET_MB = 2048.0
+PEAK_RSS_CELL = (
+    "import resource as _r\n"
+    "print(max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss, _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss) / 1024)"
+)
+
+
+def bench(path: Path) -> tuple[float, float]:
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PEAK_RSS_CELL))
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    with client.setup_kernel():
+        start = time.perf_counter()
+        for index, cell in enumerate(nb.cells[:-1]):
+            client.execute_cell(cell, index)
+        wall = time.perf_counter() - start
+        client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+    peak_mb = float(nb.cells[-1].outputs[0]["text"].strip())
+    return wall, peak_mb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--csv", type=Path, help="also write the table as CSV here")
+    args = parser.parse_args()
+
+    rows = []
+    print(f"{'chapter':<45} {'wall s':>8} {'peak MB':>9}")
+    for path in args.notebooks:
+        wall, peak = bench(path)
+        over = wall > BUDGET_S or peak > BUDGET_MB
+        rows.append({"chapter": path.stem, "wall_s": round(wall, 2), "peak_mb": round(peak, 1), "over_budget": over})
+        print(f"{path.stem:<45} {wall:>8.2f} {peak:>9.1f}{'  OVER BUDGET' if over else ''}", flush=True)
+    total = sum(r["wall_s"] for r in rows)
+    print(f"{'total':<45} {total:>8.2f} {max(r['peak_mb'] for r in rows):>9.1f}")
+    if args.csv:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        with args.csv.open("w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"wrote {args.csv}")
+    return 1 if any(r["over_budget"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
