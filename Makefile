@@ -68,7 +68,7 @@ bench: $(STAMP)  ## Time every chapter in a fresh kernel: wall seconds and peak 
 	$(BIN)/python tools/bench.py chapters/*.ipynb --csv _build/bench.csv
 
 lab: $(STAMP)  ## Open JupyterLab on the repository
-	$(BIN)/jupyter lab
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 execute: $(STAMP)  ## Re-execute notebooks in place and store outputs: make execute NB=chapters/x.ipynb
 	$(BIN)/python tools/execute.py $(or $(NB),chapters/*.ipynb)
