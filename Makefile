@@ -19,6 +19,12 @@ STAMP := $(VENV)/.lock-$(LOCK_HASH)
 DEPS_HASH = $(shell find src datasets -type f -not -path '*/__pycache__/*' -not -name '*.pyc' -not -name '*.md' -print0 \
 	| sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 CACHE := _build/.jupyter_cache
+# One BLAS/OpenMP thread in every kernel we start: the last bits of a multi-threaded BLAS result depend on
+# the thread count, so stored outputs reproduce across machines only if it is fixed; it is also faster on
+# a loaded 2-core machine.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 JB_FLAGS := -W -n --keep-going
 PYTEST := $(BIN)/python -m pytest
 

@@ -23,8 +23,19 @@ from dsinterview.data._registry import (
     register,
     sha256_of,
 )
+from dsinterview.data.classification import make_logistic_regression
+from dsinterview.data.journeys import (
+    expected_signups,
+    journey_truth,
+    journeys_table,
+    make_daily_media,
+    make_journeys,
+    media_truth,
+)
 from dsinterview.data.real import load_diabetes, load_hitters, load_movielens, load_rdataset, load_spector
 from dsinterview.data.regression import correlated_regression_coefficients, make_correlated_regression
+from dsinterview.data.search_queries import SearchQueryData, make_search_queries
+from dsinterview.data.streams import drifting_stream_coefficients, make_drifting_stream
 
 register(
     ShippedDataset(
@@ -43,8 +54,13 @@ __all__ = [
     "DatasetCorruptError",
     "DatasetError",
     "DatasetMissingError",
+    "SearchQueryData",
     "ShippedDataset",
     "correlated_regression_coefficients",
+    "drifting_stream_coefficients",
+    "expected_signups",
+    "journey_truth",
+    "journeys_table",
     "load",
     "load_diabetes",
     "load_hitters",
@@ -52,6 +68,12 @@ __all__ = [
     "load_rdataset",
     "load_spector",
     "make_correlated_regression",
+    "make_daily_media",
+    "make_drifting_stream",
+    "make_journeys",
+    "make_logistic_regression",
+    "make_search_queries",
+    "media_truth",
     "read_manifest",
     "regenerate",
     "register",
