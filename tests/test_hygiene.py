@@ -2,7 +2,8 @@
 
 Every chapter is in the toc and every toc entry exists; each notebook was executed top to bottom in one
 kernel run; no stored errors, warnings, memory addresses or machine paths; kernel python3; the first cell
-is the chapter's title.
+is the chapter's title; and the chapter keeps the anatomy of the chapter guide (two-minute answer, scale,
+pitfalls, exercises with collapsed solutions, references, glued numbers).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _load(path: Path) -> dict:
 
 def _code_cells(nb: dict) -> list[dict]:
     return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _markdown(nb: dict) -> str:
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
 def _text(output: dict) -> str:
@@ -95,3 +100,23 @@ class TestChapter:
                 text = _text(out)
                 assert not re.search(r" at 0x[0-9a-f]{6,}", text), f"code cell {i} shows a memory address"
                 assert str(ROOT) not in text, f"code cell {i} shows this machine's path {ROOT}"
+
+    def test_keeps_the_chapter_anatomy(self, path):
+        nb = _load(path)
+        md = _markdown(nb)
+        headings = [line[3:].strip() for line in md.splitlines() if line.startswith("## ")]
+        assert re.search(r":::\{admonition\} The answer in two minutes", md), "no two-minute answer admonition"
+        for section in ("At streaming scale", "Pitfalls and follow-ups", "Exercises", "References"):
+            assert any(h.startswith(section) for h in headings), f"no '## {section}' section"
+        assert "{cite" in md, "the chapter cites nothing from references.bib"
+        code = "\n".join("".join(c["source"]) for c in _code_cells(nb))
+        assert "glue(" in code and "{glue:" in md, "numbers in the prose must be glued from the code"
+
+    def test_every_exercise_has_a_collapsed_solution(self, path):
+        md = _markdown(_load(path))
+        exercises = re.findall(r":::\{exercise\}\s*\n:label: (\S+)", md)
+        solutions = re.findall(r":::\{solution\} (\S+)\s*\n((?::[^\n]*\n)*)", md)
+        assert exercises, "the chapter has no exercise"
+        assert sorted(exercises) == sorted(label for label, _ in solutions), "each exercise needs one solution"
+        for label, options in solutions:
+            assert ":class: dropdown" in options, f"the solution to {label} is not collapsed (:class: dropdown)"
