@@ -121,3 +121,49 @@ def test_check_choice_and_columns():
         v.check_columns(pd.DataFrame({"a": [1]}), ["a", "b"])
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         v.check_columns([1], ["a"])
+
+
+# --- glue ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def glued(monkeypatch):
+    """Capture what dsinterview.glue hands to myst_nb.glue."""
+    import myst_nb
+
+    calls = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: calls.append((name, value, display)))
+    return calls
+
+
+def test_glue_rounds_floats_and_unwraps_numpy_scalars(glued):
+    dsinterview.glue("a", np.float64(0.1234567890123))
+    dsinterview.glue("b", np.int64(5_000_000))
+    dsinterview.glue("c", 2 / 3, digits=3)
+    dsinterview.glue("d", np.True_)
+    dsinterview.glue("e", "lasso")
+    dsinterview.glue("f", np.array(0.93761234567))
+    assert glued == [("a", 0.12345679, False), ("b", 5_000_000, False), ("c", 0.667, False), ("d", True, False),
+                     ("e", "lasso", False), ("f", 0.93761235, False)]
+    assert [type(v) for _, v, _ in glued] == [float, int, float, bool, str, float]
+
+
+def test_glue_absorbs_last_bit_differences(glued):
+    x = 0.1 + 0.2  # 0.30000000000000004
+    dsinterview.glue("x", x)
+    dsinterview.glue("y", 0.3)
+    assert glued[0][1] == glued[1][1]
+
+
+def test_glue_refusals(glued):
+    with pytest.raises(TypeError, match="name must be a string"):
+        dsinterview.glue(1, 2.0)
+    with pytest.raises(ValueError, match="name must not be empty"):
+        dsinterview.glue("", 2.0)
+    with pytest.raises(ValueError, match="'r' is nan"):
+        dsinterview.glue("r", float("nan"))
+    with pytest.raises(ValueError, match="digits must be between 1 and 17"):
+        dsinterview.glue("r", 1.0, digits=0)
+    with pytest.raises(TypeError, match="digits must be an integer"):
+        dsinterview.glue("r", 1.0, digits=2.0)
+    assert glued == []

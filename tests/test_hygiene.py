@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import CHAPTERS, ROOT
+from dsinterview.display import GLUE_DIGITS
 
 
 def _toc_files() -> list[str]:
@@ -100,6 +101,22 @@ class TestChapter:
                 text = _text(out)
                 assert not re.search(r" at 0x[0-9a-f]{6,}", text), f"code cell {i} shows a memory address"
                 assert str(ROOT) not in text, f"code cell {i} shows this machine's path {ROOT}"
+
+    def test_glued_numbers_reproduce_on_any_machine(self, path):
+        """Glued through dsinterview.glue: no NumPy repr, no more significant digits than it keeps."""
+        for i, cell in enumerate(_code_cells(_load(path))):
+            for out in cell.get("outputs", []):
+                if "scrapbook" not in out.get("metadata", {}):
+                    continue
+                name = out["metadata"]["scrapbook"]["name"]
+                text = "".join(next((v for k, v in out["data"].items() if k.endswith("text/plain")), ""))
+                assert not text.startswith(("np.", "array(")), f"cell {i} glues {name!r} as the NumPy repr {text!r}"
+                if re.fullmatch(r"-?\d+\.\d*(e[-+]?\d+)?|-?\d+e[-+]?\d+", text):
+                    mantissa = text.lstrip("-").split("e")[0].replace(".", "").strip("0")
+                    assert len(mantissa) <= GLUE_DIGITS, (
+                        f"cell {i} glues {name!r} = {text} with more than {GLUE_DIGITS} significant digits; "
+                        "glue with dsinterview.glue, which rounds"
+                    )
 
     def test_keeps_the_chapter_anatomy(self, path):
         nb = _load(path)

@@ -1,11 +1,20 @@
-"""Show the package's own source inside a chapter, highlighted in Jupyter and in the built book."""
+"""What a chapter displays: the package's own source (``show_source``) and numbers glued into the prose
+(``glue``)."""
 
 from __future__ import annotations
 
 import inspect
+import math
 import textwrap
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+#: Significant digits kept in a glued number. The prose shows at most four or five; the last digits of a
+#: float depend on the CPU's BLAS and SIMD kernels, and nbval compares the stored value exactly.
+GLUE_DIGITS = 8
 
 
 class SourceCode:
@@ -58,3 +67,45 @@ def _display_path(file: Path) -> str:
     if "dsinterview" in parts:
         return "/".join(parts[len(parts) - 1 - parts[::-1].index("dsinterview") :])
     return file.name
+
+
+def glue(name: str, value: Any, display: bool = False, *, digits: int = GLUE_DIGITS) -> None:
+    """Store ``value`` under ``name`` for the chapter's prose: ``{glue:text}`name:.3f` `` in Markdown.
+
+    A thin layer over :func:`myst_nb.glue` that makes the stored value reproducible on any machine:
+    floats (NumPy's included) are rounded to ``digits`` significant digits, and NumPy scalars and 0-d arrays
+    become plain Python numbers (NumPy 2 would otherwise store the text ``np.float64(...)`` or
+    ``array(...)``, which no format spec reads).
+    Anything else (strings, tables, figures) is glued as it is.
+
+    Raises:
+        TypeError: if ``name`` is not a string or ``digits`` not an integer.
+        ValueError: if ``name`` is empty, ``digits`` is outside 1..17, or ``value`` is NaN or infinite
+            (a number the prose cannot quote).
+    """
+    from myst_nb import glue as _myst_glue
+
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string; got {type(name).__name__}")
+    if not name:
+        raise ValueError("name must not be empty")
+    if isinstance(digits, bool) or not isinstance(digits, Integral):
+        raise TypeError(f"digits must be an integer; got {type(digits).__name__}")
+    if not 1 <= digits <= 17:
+        raise ValueError(f"digits must be between 1 and 17; got {digits}")
+    _myst_glue(name, _plain_number(name, value, int(digits)), display=display)
+
+
+def _plain_number(name: str, value: Any, digits: int) -> Any:
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # e.g. a statsmodels t_test(...).pvalue
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        x = float(value)
+        if not math.isfinite(x):
+            raise ValueError(f"glued value {name!r} is {x}; the prose can only quote a finite number")
+        return float(f"{x:.{digits}g}")
+    return value
