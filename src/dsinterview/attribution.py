@@ -181,7 +181,9 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
     by the journeys (conversions + non-conversions) among paths whose set of distinct channels is exactly
     ``S``; ``v(empty) = 0`` and ``v(S) = 0`` for a set that no path has. For each set ``S`` with conversions,
     the Shapley values of ``v`` restricted to the subsets of ``S`` (which sum to ``v(S)`` by efficiency)
-    split that set's conversions in proportion to them (the approach of Dalessandro et al. 2012). Order and
+    split that set's conversions in proportion to them: the conditional-rate characteristic function of
+    Dalessandro et al. (2012), played as one game per observed channel set rather than one over all channels,
+    so channel ``i`` gets ``sum over sets T containing i of conversions(T) * phi_i(T) / v(T)``. Order and
     repeated touches are ignored. Because ``v`` is a conditional rate, not a causal effect, a channel that
     reaches people who would sign up anyway (high ``v`` for sets that contain it) still collects credit.
     A channel can get negative credit if adding it to sets lowers their conversion rate.
