@@ -139,8 +139,18 @@ class TestShapleyValues:
         without_d = shapley_values(lambda s: base[frozenset(s)], ["a", "b", "c"])
         np.testing.assert_allclose(phi[["a", "b", "c"]], without_d, atol=1e-12)
 
+    def test_a_mapping_is_a_characteristic_function_too(self):
+        # Two players: phi_a = (v(a) - v()) / 2 + (v(ab) - v(b)) / 2 = (1 + 2) / 2 = 1.5, phi_b = 4 - 1.5.
+        v = {frozenset(): 0.0, frozenset("a"): 1.0, frozenset("b"): 2.0, frozenset("ab"): 4.0}
+        phi = shapley_values(v, ["a", "b"])
+        assert phi.to_dict() == pytest.approx({"a": 1.5, "b": 2.5})
+        np.testing.assert_allclose(phi, shapley_values(lambda s: v[s], ["a", "b"]))
+        del v[frozenset("ab")]
+        with pytest.raises(ValueError, match=r"no entry for the coalition \{'a', 'b'\}|no entry for the coalition \{'b', 'a'\}"):
+            shapley_values(v, ["a", "b"])
+
     def test_refusals(self):
-        with pytest.raises(TypeError, match="value must be a callable"):
+        with pytest.raises(TypeError, match=r"value must map a frozenset of players to a number \(a callable or a mapping\)"):
             shapley_values(3.0, ["a"])
         with pytest.raises(TypeError, match="players must be an iterable"):
             shapley_values(len, "ab")

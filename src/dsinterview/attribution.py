@@ -13,7 +13,7 @@ among channels; it does not say what a channel *caused*. That takes an experimen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from itertools import combinations
 from math import factorial
 from typing import Any
@@ -120,7 +120,9 @@ def rule_based(journeys: pd.DataFrame, model: str, *, half_life: float = 2.0) ->
     return t.credit(w, model)
 
 
-def shapley_values(value: Callable[[frozenset], float], players: Iterable[Hashable]) -> pd.Series:
+def shapley_values(
+    value: Callable[[frozenset], float] | Mapping[frozenset, float], players: Iterable[Hashable]
+) -> pd.Series:
     """The exact Shapley value of a cooperative game (Shapley 1953).
 
     ``phi_i = sum over coalitions S without i of |S|! (n - |S| - 1)! / n! * (v(S + {i}) - v(S))``: player
@@ -132,15 +134,25 @@ def shapley_values(value: Callable[[frozenset], float], players: Iterable[Hashab
     players (``n <= 20`` is enforced); for more, average marginal contributions over random orderings.
 
     Args:
-        value: the characteristic function, mapping a ``frozenset`` of players to a real number.
+        value: the characteristic function, mapping a ``frozenset`` of players to a real number: a callable,
+            or a mapping such as a dict that holds every coalition.
         players: distinct, hashable players.
 
     Returns:
         A Series of Shapley values indexed by player, in the order given.
     """
+    if isinstance(value, Mapping):
+        table = value
+
+        def value(coalition: frozenset) -> float:
+            if coalition not in table:
+                raise ValueError(f"value has no entry for the coalition {set(coalition) or '{}'}; it needs all 2**n")
+            return table[coalition]
+
     if not callable(value):
         raise TypeError(
-            f"value must be a callable mapping a frozenset of players to a number; got {type(value).__name__}"
+            "value must map a frozenset of players to a number (a callable or a mapping); "
+            f"got {type(value).__name__}"
         )
     if isinstance(players, (str, bytes)) or not isinstance(players, Iterable):
         raise TypeError(f"players must be an iterable of player labels; got {type(players).__name__}")
