@@ -59,9 +59,9 @@ test: $(STAMP)  ## The whole suite: unit, dataset and hygiene tests, nbval on ev
 test-unit: $(STAMP)  ## Unit tests of the package, dataset integrity and notebook hygiene
 	$(PYTEST) -q tests
 
-test-notebooks: $(STAMP)  ## Re-execute every chapter and compare every stored output (nbval, strict)
+test-notebooks: $(STAMP)  ## Re-execute chapters and compare every stored output (nbval, strict); NB=one.ipynb
 	$(PYTEST) -q -p no:cacheprovider --nbval --nbval-current-env --nbval-cell-timeout=300 \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg chapters
+		--nbval-sanitize-with tests/nbval_sanitize.cfg $(or $(NB),chapters)
 
 # nbval has just proved that every stored output reproduces, so this build renders the stored outputs
 # instead of executing each chapter a second time; it checks everything else with warnings as errors.
@@ -70,8 +70,8 @@ test-build: $(STAMP)  ## Build the book from the stored outputs with warnings as
 	$(BIN)/python tools/config_no_execute.py _config.yml > _build/config-no-execute.yml
 	$(BIN)/jupyter-book build . $(JB_FLAGS) --config _build/config-no-execute.yml --path-output _build/test
 
-bench: $(STAMP)  ## Time every chapter in a fresh kernel: wall seconds and peak memory
-	$(BIN)/python tools/bench.py chapters/*.ipynb --csv _build/bench.csv
+bench: $(STAMP)  ## Time every chapter in a fresh kernel: wall seconds and peak memory; NB=one.ipynb
+	$(BIN)/python tools/bench.py $(or $(NB),chapters/*.ipynb) --csv _build/bench.csv
 
 lab: $(STAMP)  ## Open JupyterLab on the repository
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)

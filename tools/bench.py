@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from _kernel import notebook_client
 
 BUDGET_S = 30.0
 BUDGET_MB = 2048.0
@@ -29,7 +29,7 @@ PEAK_RSS_CELL = (
 def bench(path: Path) -> tuple[float, float]:
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PEAK_RSS_CELL))
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = notebook_client(nb, path, timeout=600)
     with client.setup_kernel():
         start = time.perf_counter()
         for index, cell in enumerate(nb.cells[:-1]):

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from _kernel import notebook_client
 
 TIMEOUT_S = 300
 
@@ -21,7 +21,7 @@ TIMEOUT_S = 300
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = notebook_client(nb, path, TIMEOUT_S)
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
