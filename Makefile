@@ -44,8 +44,10 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 book: $(STAMP)  ## Build the site into _build/html (executes changed notebooks, cached)
+	@if [ ! -f $(CACHE)/.deps-hash ]; then echo "no execution cache yet: every chapter will be executed"; \
+	elif [ "$$(cat $(CACHE)/.deps-hash)" != "$(DEPS_HASH)" ]; then \
+		echo "src/ or datasets/ changed since the last build: every chapter will be executed again"; fi
 	@if [ "$$(cat $(CACHE)/.deps-hash 2>/dev/null)" != "$(DEPS_HASH)" ]; then \
-		echo "src/ or datasets/ changed since the last build: every chapter will be executed again"; \
 		rm -rf $(CACHE) _build/.doctrees; mkdir -p $(CACHE); echo "$(DEPS_HASH)" > $(CACHE)/.deps-hash; fi
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
@@ -77,7 +79,8 @@ lab: $(STAMP)  ## Open JupyterLab on the repository
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 execute: $(STAMP)  ## Re-execute notebooks in place and store outputs: make execute NB=chapters/x.ipynb
-	$(BIN)/python tools/execute.py $(or $(NB),chapters/*.ipynb)
+	@[ -n "$(NB)" ] || { echo "name the notebook(s): make execute NB=chapters/x.ipynb (NB='chapters/*.ipynb' for all)"; exit 2; }
+	$(BIN)/python tools/execute.py $(NB)
 
 datasets: $(STAMP)  ## Regenerate every shipped generated dataset and its manifest entry
 	$(BIN)/python -m dsinterview.data regenerate --all

@@ -2,7 +2,8 @@
 
 Every chapter is in the toc and every toc entry exists; each notebook was executed top to bottom in one
 kernel run; no stored errors, warnings, memory addresses or machine paths; kernel python3; the first cell
-is the chapter's title; and the chapter keeps the anatomy of the chapter guide (two-minute answer, scale,
+is the chapter's title; no cell relies on a trailing ';'; the chapter is on the landing page's map; and the
+chapter keeps the anatomy of the chapter guide (two-minute answer, scale,
 pitfalls, exercises with collapsed solutions, references, glued numbers).
 """
 
@@ -49,6 +50,12 @@ def _markdown(nb: dict) -> str:
     return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
+def _where(cell: dict) -> str:
+    """Name a code cell the way an author finds it: by its first line."""
+    first = next((line for line in "".join(cell["source"]).splitlines() if line.strip()), "")
+    return f"the code cell starting {first[:60]!r}"
+
+
 def _text(output: dict) -> str:
     if "text" in output:
         return "".join(output["text"])
@@ -68,7 +75,15 @@ def test_every_toc_entry_exists():
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 class TestChapter:
     def test_listed_in_toc(self, path):
-        assert f"chapters/{path.stem}" in _toc_files(), f"{path.name} is not listed in _toc.yml"
+        assert f"chapters/{path.stem}" in _toc_files(), (
+            f"{path.name} is not listed in _toc.yml: add `- file: chapters/{path.stem}` under one of its parts"
+        )
+
+    def test_on_the_landing_page_map(self, path):
+        assert f"{{doc}}`chapters/{path.stem}`" in (ROOT / "intro.md").read_text(), (
+            f"intro.md's map of questions has no row for {path.name}: add "
+            f"| {{doc}}`chapters/{path.stem}` | <the answer in one phrase> |"
+        )
 
     def test_kernel_is_python3(self, path):
         assert _load(path)["metadata"]["kernelspec"]["name"] == "python3"
@@ -85,37 +100,50 @@ class TestChapter:
         )
 
     def test_no_error_outputs(self, path):
-        for i, cell in enumerate(_code_cells(_load(path))):
+        for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
-                assert out["output_type"] != "error", f"code cell {i} stores an error: {out.get('ename')}"
+                assert out["output_type"] != "error", f"{_where(cell)} stores an error: {out.get('ename')}"
 
     def test_no_warnings_in_outputs(self, path):
-        for i, cell in enumerate(_code_cells(_load(path))):
+        for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
                 if out["output_type"] == "stream" and out["name"] == "stderr":
-                    assert "Warning" not in _text(out), f"code cell {i} stores a warning: {_text(out)[:200]}"
+                    assert "Warning" not in _text(out), f"{_where(cell)} stores a warning: {_text(out)[:200]}"
 
     def test_no_unreproducible_outputs(self, path):
-        for i, cell in enumerate(_code_cells(_load(path))):
+        for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
                 text = _text(out)
-                assert not re.search(r" at 0x[0-9a-f]{6,}", text), f"code cell {i} shows a memory address"
-                assert str(ROOT) not in text, f"code cell {i} shows this machine's path {ROOT}"
+                assert not re.search(r" at 0x[0-9a-f]{6,}", text), f"{_where(cell)} shows a memory address"
+                assert str(ROOT) not in text, f"{_where(cell)} shows this machine's path {ROOT}"
+
+    def test_no_cell_relies_on_a_trailing_semicolon(self, path):
+        """nbval runs cells with store_history=False, where IPython does not honour a trailing ';': the
+        hidden value (``<matplotlib.legend.Legend at 0x...>``) reappears under test and the outputs differ."""
+        for cell in _code_cells(_load(path)):
+            lines = [line for line in "".join(cell["source"]).splitlines() if line.strip()]
+            if lines and not lines[-1].lstrip().startswith("#"):
+                assert not lines[-1].rstrip().endswith(";"), (
+                    f"{_where(cell)} ends in ';', which nbval does not honour: end a plotting cell with "
+                    "plt.show(), or assign the value (_ = ...)"
+                )
 
     def test_glued_numbers_reproduce_on_any_machine(self, path):
         """Glued through dsinterview.glue: no NumPy repr, no more significant digits than it keeps."""
-        for i, cell in enumerate(_code_cells(_load(path))):
+        for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
                 if "scrapbook" not in out.get("metadata", {}):
                     continue
                 name = out["metadata"]["scrapbook"]["name"]
                 text = "".join(next((v for k, v in out["data"].items() if k.endswith("text/plain")), ""))
-                assert not text.startswith(("np.", "array(")), f"cell {i} glues {name!r} as the NumPy repr {text!r}"
+                assert not text.startswith(("np.", "array(")), (
+                    f"{_where(cell)} glues {name!r} as the NumPy repr {text!r}; use `from dsinterview import glue`"
+                )
                 if re.fullmatch(r"-?\d+\.\d*(e[-+]?\d+)?|-?\d+e[-+]?\d+", text):
                     mantissa = text.lstrip("-").split("e")[0].replace(".", "").strip("0")
                     assert len(mantissa) <= GLUE_DIGITS, (
-                        f"cell {i} glues {name!r} = {text} with more than {GLUE_DIGITS} significant digits; "
-                        "glue with dsinterview.glue, which rounds"
+                        f"{_where(cell)} glues {name!r} = {text} with more than {GLUE_DIGITS} significant "
+                        "digits; use `from dsinterview import glue`, which rounds"
                     )
 
     def test_keeps_the_chapter_anatomy(self, path):
