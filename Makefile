@@ -41,6 +41,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# Kernels started on loopback log "running over TCP without encryption" at every start: true of every
+	@# local Jupyter kernel and no concern here, so the environment's kernels log errors only.
+	mkdir -p $(VENV)/etc/ipython
+	echo 'c.IPKernelApp.log_level = "ERROR"' > $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
 
 book: $(STAMP)  ## Build the site into _build/html (executes changed notebooks, cached)
