@@ -11,13 +11,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The environment is stamped with the hash of the lock and of pyproject.toml; a change to either makes
 # the next target rebuild .venv from scratch, so the environment never drifts from the lock.
-LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+LOCK_HASH := $(shell $(PYTHON) tools/tree_hash.py requirements.lock pyproject.toml)
 STAMP := $(VENV)/.lock-$(LOCK_HASH)
 # Jupyter Book's execution cache keys on a notebook's code only, and Sphinx re-reads only changed pages.
 # Stamp the cache with a hash of the code and data the notebooks import; when they change, drop the cache
 # and Sphinx's saved state, so every chapter is executed again and no stale output is ever served.
-DEPS_HASH = $(shell find src datasets -type f -not -path '*/__pycache__/*' -not -name '*.pyc' -not -name '*.md' -print0 \
-	| sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+DEPS_HASH = $(shell $(PYTHON) tools/tree_hash.py src datasets)
 CACHE := _build/.jupyter_cache
 # One BLAS/OpenMP thread in every kernel we start: the last bits of a multi-threaded BLAS result depend on
 # the thread count, so stored outputs reproduce across machines only if it is fixed; it is also faster on

@@ -43,3 +43,19 @@ def test_bench_reports_wall_time_and_peak_memory(notebook):
     wall, peak_mb = bench.bench(notebook)
     assert 0 < wall < bench.BUDGET_S
     assert 20 < peak_mb < bench.BUDGET_MB  # a Python kernel needs tens of MB, not kB or GB
+
+
+def test_tree_hash_tracks_what_notebooks_compute_with(tmp_path):
+    import tree_hash
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text("x = 1\n")
+    (tmp_path / "pkg" / "README.md").write_text("notes\n")
+    before = tree_hash.tree_hash([str(tmp_path / "pkg")])
+    assert len(before) == 16 and before == tree_hash.tree_hash([str(tmp_path / "pkg")])
+    (tmp_path / "pkg" / "README.md").write_text("other notes\n")  # prose: same hash
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    (tmp_path / "pkg" / "__pycache__" / "m.pyc").write_bytes(b"\0")
+    assert tree_hash.tree_hash([str(tmp_path / "pkg")]) == before
+    (tmp_path / "pkg" / "m.py").write_text("x = 2\n")  # code: new hash
+    assert tree_hash.tree_hash([str(tmp_path / "pkg")]) != before
