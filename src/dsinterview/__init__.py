@@ -7,6 +7,7 @@ the numbers their prose quotes with :func:`dsinterview.display.glue`.
 
 from dsinterview.display import glue, show_source
 from dsinterview.plotting import use_book_style
+from dsinterview.replicate import replicate
 
-__all__ = ["glue", "show_source", "use_book_style"]
+__all__ = ["glue", "replicate", "show_source", "use_book_style"]
 __version__ = "0.1.0"
