@@ -60,7 +60,9 @@ class LinearFit:
         """Predictions ``intercept_ + X @ coef_`` for new rows ``X`` (same columns as in the fit)."""
         X = as_matrix(X, "X")
         if X.shape[1] != self.coef_.shape[0]:
-            raise ValueError(f"X has {X.shape[1]} columns but the model was fitted on {self.coef_.shape[0]}")
+            raise ValueError(
+                f"X has {X.shape[1]} columns but the model was fitted on {self.coef_.shape[0]}"
+            )
         return self.intercept_ + X @ self.coef_
 
 
@@ -78,11 +80,15 @@ def _check_xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     X = as_matrix(X, "X")
     y = as_vector(y, "y", n=X.shape[0])
     if X.shape[0] < 2:
-        raise ValueError(f"X must have at least 2 rows to fit an intercept and slopes; got {X.shape[0]}")
+        raise ValueError(
+            f"X must have at least 2 rows to fit an intercept and slopes; got {X.shape[0]}"
+        )
     return X, y
 
 
-def _centre(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _centre(
+    X: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     x_mean = X.mean(axis=0)
     y_mean = float(y.mean())
     return X - x_mean, y - y_mean, x_mean, y_mean
@@ -137,7 +143,9 @@ def _soft_threshold(z: float, t: float) -> float:
     return 0.0
 
 
-def _duality_gap(Xc: np.ndarray, yc: np.ndarray, coef: np.ndarray, resid: np.ndarray, alpha: float) -> float:
+def _duality_gap(
+    Xc: np.ndarray, yc: np.ndarray, coef: np.ndarray, resid: np.ndarray, alpha: float
+) -> float:
     """Duality gap of ``(1/2n)||r||^2 + alpha ||b||_1`` at ``coef`` (residual ``resid``); always ``>= 0``.
 
     The dual point is the residual scaled into the feasible set ``|Xc' theta|_inf <= n alpha``.
@@ -146,12 +154,21 @@ def _duality_gap(Xc: np.ndarray, yc: np.ndarray, coef: np.ndarray, resid: np.nda
     corr_max = float(np.max(np.abs(Xc.T @ resid)))
     scale = 1.0 if corr_max <= n * alpha else n * alpha / corr_max
     r2 = float(resid @ resid)
-    gap = 0.5 * r2 * (1.0 + scale**2) + n * alpha * float(np.sum(np.abs(coef))) - scale * float(resid @ yc)
+    gap = (
+        0.5 * r2 * (1.0 + scale**2)
+        + n * alpha * float(np.sum(np.abs(coef)))
+        - scale * float(resid @ yc)
+    )
     return max(gap, 0.0) / n
 
 
 def _sweep(
-    columns: list[np.ndarray], col_sq: np.ndarray, resid: np.ndarray, coef: np.ndarray, alpha: float, order: Any
+    columns: list[np.ndarray],
+    col_sq: np.ndarray,
+    resid: np.ndarray,
+    coef: np.ndarray,
+    alpha: float,
+    order: Any,
 ) -> float:
     """One cyclic pass over the coordinates in ``order``; updates ``coef`` and ``resid`` in place.
 
@@ -172,7 +189,12 @@ def _sweep(
 
 
 def _coordinate_descent(
-    Xc: np.ndarray, yc: np.ndarray, alpha: float, coef: np.ndarray, tol: float, max_iter: int
+    Xc: np.ndarray,
+    yc: np.ndarray,
+    alpha: float,
+    coef: np.ndarray,
+    tol: float,
+    max_iter: int,
 ) -> tuple[np.ndarray, int, float, bool]:
     """Cyclic coordinate descent on centred data from the warm start ``coef`` (modified in place).
 
@@ -181,12 +203,18 @@ def _coordinate_descent(
     decides convergence. Every sweep, full or active-only, counts as one iteration.
     """
     n, p = Xc.shape
-    col_sq = np.einsum("ij,ij->j", Xc, Xc) / n  # x_j' x_j / n, the curvature along coordinate j
-    usable = np.flatnonzero(col_sq > 0.0)  # a constant column can never help: its coefficient stays 0
+    col_sq = (
+        np.einsum("ij,ij->j", Xc, Xc) / n
+    )  # x_j' x_j / n, the curvature along coordinate j
+    usable = np.flatnonzero(
+        col_sq > 0.0
+    )  # a constant column can never help: its coefficient stays 0
     coef[col_sq == 0.0] = 0.0
     resid = yc - Xc @ coef
     gap_tol = tol * float(yc @ yc) / n  # the same scaling of tol as scikit-learn's
-    Xf = np.asfortranarray(Xc)  # contiguous columns, so the in-place BLAS update touches no copy
+    Xf = np.asfortranarray(
+        Xc
+    )  # contiguous columns, so the in-place BLAS update touches no copy
     columns = [Xf[:, j] for j in range(p)]
     gap = np.inf
     sweeps = 0
@@ -212,7 +240,9 @@ def _check_cd_args(alpha: Any, tol: Any, max_iter: Any) -> tuple[float, float, i
     return alpha, tol, max_iter
 
 
-def lasso(X: Any, y: Any, alpha: float, *, tol: float = 1e-8, max_iter: int = 10_000) -> LinearFit:
+def lasso(
+    X: Any, y: Any, alpha: float, *, tol: float = 1e-8, max_iter: int = 10_000
+) -> LinearFit:
     """The lasso (L1 penalty) by cyclic coordinate descent with soft-thresholding, unpenalised intercept.
 
     Minimises ``(1 / (2 n)) * ||y - X b - b0||^2 + alpha * ||b||_1``, scikit-learn's ``Lasso(alpha)``
@@ -241,7 +271,9 @@ def lasso(X: Any, y: Any, alpha: float, *, tol: float = 1e-8, max_iter: int = 10
     X, y = _check_xy(X, y)
     alpha, tol, max_iter = _check_cd_args(alpha, tol, max_iter)
     Xc, yc, x_mean, y_mean = _centre(X, y)
-    coef, n_iter, gap, converged = _coordinate_descent(Xc, yc, alpha, np.zeros(X.shape[1]), tol, max_iter)
+    coef, n_iter, gap, converged = _coordinate_descent(
+        Xc, yc, alpha, np.zeros(X.shape[1]), tol, max_iter
+    )
     if not converged:
         _warn_not_converged(alpha, max_iter, gap)
     return LinearFit(y_mean - float(x_mean @ coef), coef, alpha, n_iter, gap)
@@ -270,12 +302,12 @@ def lasso_path(
     X, y = _check_xy(X, y)
     _, tol, max_iter = _check_cd_args(0.0, tol, max_iter)
     Xc, yc, x_mean, y_mean = _centre(X, y)
+    a_max = float(np.max(np.abs(Xc.T @ yc)) / X.shape[0])
     if alphas is None:
         n_alphas = check_int(n_alphas, "n_alphas", minimum=1)
         eps = check_real(eps, "eps", minimum=0.0, strict=True)
         if eps >= 1.0:
             raise ValueError(f"eps must be in (0, 1); got {eps:g}")
-        a_max = float(np.max(np.abs(Xc.T @ yc)) / X.shape[0])
         grid = a_max * np.logspace(0.0, np.log10(eps), n_alphas)
     else:
         grid = as_vector(alphas, "alphas")
@@ -286,7 +318,13 @@ def lasso_path(
     n_iter = np.zeros(grid.size, dtype=int)
     coef = np.zeros(X.shape[1])
     for k, a in enumerate(grid):
-        coef, n_iter[k], gap, converged = _coordinate_descent(Xc, yc, float(a), coef, tol, max_iter)
+        if a >= a_max:
+            # The KKT conditions make every coefficient exactly zero from alpha_max up; coordinate
+            # descent would land there only up to the rounding of its dot products.
+            continue
+        coef, n_iter[k], gap, converged = _coordinate_descent(
+            Xc, yc, float(a), coef, tol, max_iter
+        )
         if not converged:
             _warn_not_converged(float(a), max_iter, gap)
         coefs[k] = coef
