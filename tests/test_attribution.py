@@ -42,25 +42,35 @@ class TestRuleBased:
     # Worked by hand from HAND, path by path.
     def test_first_touch(self):
         # [A,B,C] -> A 10; [B] -> B 4; [C,A] -> C 6.
-        np.testing.assert_allclose(rule_based(HAND, "first")[["A", "B", "C"]], [10, 4, 6], atol=1e-12)
+        np.testing.assert_allclose(
+            rule_based(HAND, "first")[["A", "B", "C"]], [10, 4, 6], atol=1e-12
+        )
 
     def test_last_touch(self):
         # [A,B,C] -> C 10; [B] -> B 4; [C,A] -> A 6.
-        np.testing.assert_allclose(rule_based(HAND, "last")[["A", "B", "C"]], [6, 4, 10], atol=1e-12)
+        np.testing.assert_allclose(
+            rule_based(HAND, "last")[["A", "B", "C"]], [6, 4, 10], atol=1e-12
+        )
 
     def test_linear(self):
         # [A,B,C] gives 10/3 each; [B] 4 to B; [C,A] 3 each.
         np.testing.assert_allclose(
-            rule_based(HAND, "linear")[["A", "B", "C"]], [10 / 3 + 3, 10 / 3 + 4, 10 / 3 + 3], atol=1e-12
+            rule_based(HAND, "linear")[["A", "B", "C"]],
+            [10 / 3 + 3, 10 / 3 + 4, 10 / 3 + 3],
+            atol=1e-12,
         )
 
     def test_position_u_shaped(self):
         # [A,B,C]: 40/20/40 -> A 4, B 2, C 4; [B] all 4 to B; [C,A] splits 50/50 -> 3 and 3.
-        np.testing.assert_allclose(rule_based(HAND, "position")[["A", "B", "C"]], [7, 6, 7], atol=1e-12)
+        np.testing.assert_allclose(
+            rule_based(HAND, "position")[["A", "B", "C"]], [7, 6, 7], atol=1e-12
+        )
 
     def test_position_four_touches_shares_the_middle(self):
         four = table([(["A", "B", "C", "D"], 10, 0)])
-        np.testing.assert_allclose(rule_based(four, "position")[["A", "B", "C", "D"]], [4, 1, 1, 4], atol=1e-12)
+        np.testing.assert_allclose(
+            rule_based(four, "position")[["A", "B", "C", "D"]], [4, 1, 1, 4], atol=1e-12
+        )
 
     def test_time_decay_half_life_one(self):
         # Half-life one position: weights 1, 1/2, 1/4 from the end, normalised.
@@ -74,7 +84,9 @@ class TestRuleBased:
     def test_time_decay_default_half_life_is_two_positions(self):
         one = table([(["A", "B", "C"], 1, 0)])
         w = np.array([0.5, 2**-0.5, 1.0])
-        np.testing.assert_allclose(rule_based(one, "time_decay")[["A", "B", "C"]], w / w.sum(), atol=1e-12)
+        np.testing.assert_allclose(
+            rule_based(one, "time_decay")[["A", "B", "C"]], w / w.sum(), atol=1e-12
+        )
 
     def test_repeated_channel_collects_each_touch(self):
         rep = table([(["A", "A", "B"], 3, 0)])
@@ -96,7 +108,9 @@ class TestShapleyValues:
         # One left glove L, two right gloves: a pair is worth 1. By hand over the 6 orderings, L is pivotal
         # in 4 (whenever it is not first), each R in 1 (second, after L first): 4/6, 1/6, 1/6.
         v = lambda s: float("L" in s and bool({"R1", "R2"} & s))  # noqa: E731
-        np.testing.assert_allclose(shapley_values(v, ["L", "R1", "R2"]), [2 / 3, 1 / 6, 1 / 6], atol=1e-12)
+        np.testing.assert_allclose(
+            shapley_values(v, ["L", "R1", "R2"]), [2 / 3, 1 / 6, 1 / 6], atol=1e-12
+        )
 
     def test_additive_game_returns_the_weights(self):
         w = {"a": 1.5, "b": -2.0, "c": 0.25}
@@ -125,15 +139,28 @@ class TestShapleyValues:
 
     def test_efficiency_symmetry_null_player(self):
         rng = np.random.default_rng(1)
-        base = {frozenset(s): float(rng.normal()) for s in [(), ("a",), ("b",), ("c",), ("a", "b"), ("a", "c"),
-                                                             ("b", "c"), ("a", "b", "c")]}
+        base = {
+            frozenset(s): float(rng.normal())
+            for s in [
+                (),
+                ("a",),
+                ("b",),
+                ("c",),
+                ("a", "b"),
+                ("a", "c"),
+                ("b", "c"),
+                ("a", "b", "c"),
+            ]
+        }
         # b and c are made symmetric: swapping them leaves v unchanged.
         base[frozenset("c")] = base[frozenset("b")]
         base[frozenset("ac")] = base[frozenset("ab")]
         # d is a null player: it never changes the value of a coalition.
         v = lambda s: base[frozenset(s - {"d"})]  # noqa: E731
         phi = shapley_values(v, ["a", "b", "c", "d"])
-        assert phi.sum() == pytest.approx(base[frozenset("abc")] - base[frozenset()], abs=1e-12)
+        assert phi.sum() == pytest.approx(
+            base[frozenset("abc")] - base[frozenset()], abs=1e-12
+        )
         assert phi["b"] == pytest.approx(phi["c"], abs=1e-12)
         assert phi["d"] == pytest.approx(0.0, abs=1e-12)
         without_d = shapley_values(lambda s: base[frozenset(s)], ["a", "b", "c"])
@@ -141,16 +168,27 @@ class TestShapleyValues:
 
     def test_a_mapping_is_a_characteristic_function_too(self):
         # Two players: phi_a = (v(a) - v()) / 2 + (v(ab) - v(b)) / 2 = (1 + 2) / 2 = 1.5, phi_b = 4 - 1.5.
-        v = {frozenset(): 0.0, frozenset("a"): 1.0, frozenset("b"): 2.0, frozenset("ab"): 4.0}
+        v = {
+            frozenset(): 0.0,
+            frozenset("a"): 1.0,
+            frozenset("b"): 2.0,
+            frozenset("ab"): 4.0,
+        }
         phi = shapley_values(v, ["a", "b"])
         assert phi.to_dict() == pytest.approx({"a": 1.5, "b": 2.5})
         np.testing.assert_allclose(phi, shapley_values(lambda s: v[s], ["a", "b"]))
         del v[frozenset("ab")]
-        with pytest.raises(ValueError, match=r"no entry for the coalition \{'a', 'b'\}|no entry for the coalition \{'b', 'a'\}"):
+        with pytest.raises(
+            ValueError,
+            match=r"no entry for the coalition \{'a', 'b'\}|no entry for the coalition \{'b', 'a'\}",
+        ):
             shapley_values(v, ["a", "b"])
 
     def test_refusals(self):
-        with pytest.raises(TypeError, match=r"value must map a frozenset of players to a number \(a callable or a mapping\)"):
+        with pytest.raises(
+            TypeError,
+            match=r"value must map a frozenset of players to a number \(a callable or a mapping\)",
+        ):
             shapley_values(3.0, ["a"])
         with pytest.raises(TypeError, match="players must be an iterable"):
             shapley_values(len, "ab")
@@ -192,8 +230,14 @@ class TestPathShapley:
     def test_efficiency_on_a_random_table(self):
         rng = np.random.default_rng(3)
         chans = list("ABCDE")
-        rows = [(list(rng.choice(chans, size=rng.integers(1, 5))), int(rng.integers(0, 9)), int(rng.integers(0, 9)))
-                for _ in range(60)]
+        rows = [
+            (
+                list(rng.choice(chans, size=rng.integers(1, 5))),
+                int(rng.integers(0, 9)),
+                int(rng.integers(0, 9)),
+            )
+            for _ in range(60)
+        ]
         t = table(rows)
         assert shapley(t).sum() == pytest.approx(t["conversions"].sum(), abs=1e-9)
 
@@ -211,18 +255,26 @@ class TestMarkov:
         P = transition_matrix(self.T)
         assert P.loc["(start)", "A"] == pytest.approx(0.8)
         assert P.loc["(start)", "B"] == pytest.approx(0.2)
-        assert P.loc["A", ["(conversion)", "(null)", "B"]].tolist() == pytest.approx([0.25, 0.25, 0.5])
-        assert P.loc["B", ["(conversion)", "(null)"]].tolist() == pytest.approx([2 / 3, 1 / 3])
+        assert P.loc["A", ["(conversion)", "(null)", "B"]].tolist() == pytest.approx(
+            [0.25, 0.25, 0.5]
+        )
+        assert P.loc["B", ["(conversion)", "(null)"]].tolist() == pytest.approx(
+            [2 / 3, 1 / 3]
+        )
         np.testing.assert_allclose(P.sum(axis=1).drop("(start)"), 1.0)
 
     def test_removal_effects_by_hand(self):
-        assert as_dict(removal_effects(self.T)) == pytest.approx({"A": 7 / 9, "B": 2 / 3})
+        assert as_dict(removal_effects(self.T)) == pytest.approx(
+            {"A": 7 / 9, "B": 2 / 3}
+        )
 
     def test_attribution_by_hand(self):
         assert as_dict(markov(self.T)) == pytest.approx({"A": 21 / 13, "B": 18 / 13})
 
     def test_single_channel_takes_everything(self):
-        assert as_dict(markov(table([(["A"], 5, 5), (["A", "A"], 1, 0)]))) == pytest.approx({"A": 6.0})
+        assert as_dict(
+            markov(table([(["A"], 5, 5), (["A", "A"], 1, 0)]))
+        ) == pytest.approx({"A": 6.0})
 
     def test_no_conversions_gives_zeros(self):
         assert as_dict(markov(table([(["A", "B"], 0, 5)]))) == {"A": 0.0, "B": 0.0}
@@ -232,13 +284,25 @@ class TestMarkov:
     def test_efficiency_on_a_random_table(self):
         rng = np.random.default_rng(4)
         chans = list("ABCDEF")
-        rows = [(list(rng.choice(chans, size=rng.integers(1, 6))), int(rng.integers(0, 9)), int(rng.integers(0, 9)))
-                for _ in range(80)]
+        rows = [
+            (
+                list(rng.choice(chans, size=rng.integers(1, 6))),
+                int(rng.integers(0, 9)),
+                int(rng.integers(0, 9)),
+            )
+            for _ in range(80)
+        ]
         t = table(rows)
         assert markov(t).sum() == pytest.approx(t["conversions"].sum(), abs=1e-9)
 
 
-ALL = [lambda t: rule_based(t, "first"), lambda t: rule_based(t, "time_decay"), shapley, markov, transition_matrix]
+ALL = [
+    lambda t: rule_based(t, "first"),
+    lambda t: rule_based(t, "time_decay"),
+    shapley,
+    markov,
+    transition_matrix,
+]
 IDS = ["rule_based", "time_decay", "shapley", "markov", "transition_matrix"]
 
 
@@ -249,7 +313,9 @@ class TestRefusals:
             model([(["A"], 1, 0)])
 
     def test_missing_columns(self, model):
-        with pytest.raises(ValueError, match=r"missing the column\(s\) \['non_conversions'\]"):
+        with pytest.raises(
+            ValueError, match=r"missing the column\(s\) \['non_conversions'\]"
+        ):
             model(pd.DataFrame({"path": [["A"]], "conversions": [1]}))
 
     def test_empty_table(self, model):
@@ -257,7 +323,10 @@ class TestRefusals:
             model(table([]))
 
     def test_negative_counts(self, model):
-        with pytest.raises(ValueError, match=r"non_conversions'\] must be non-negative counts; row 1 has -2"):
+        with pytest.raises(
+            ValueError,
+            match=r"non_conversions'\] must be non-negative counts; row 1 has -2",
+        ):
             model(table([(["A"], 1, 0), (["B"], 1, -2)]))
 
     def test_non_finite_counts(self, model):

@@ -12,20 +12,23 @@ from dsinterview import _validate as v
 from dsinterview.display import show_source
 from dsinterview.plotting import COLORS, use_book_style
 
-
 # --- show_source ---------------------------------------------------------------------------------------
 
 
 def test_show_source_of_a_function_is_highlighted_python():
     shown = show_source(v.check_int)
     markdown = shown._repr_markdown_()
-    assert markdown.startswith("`dsinterview._validate.check_int`, from `dsinterview/_validate.py`")
+    assert markdown.startswith(
+        "`dsinterview._validate.check_int`, from `dsinterview/_validate.py`"
+    )
     assert "```python\ndef check_int(" in markdown
     assert repr(shown).startswith("def check_int(")
 
 
 def test_show_source_of_a_class_and_a_module():
-    assert repr(show_source(dsinterview.display.SourceCode)).startswith("class SourceCode")
+    assert repr(show_source(dsinterview.display.SourceCode)).startswith(
+        "class SourceCode"
+    )
     assert show_source(dsinterview.plotting).qualname == "dsinterview.plotting"
 
 
@@ -34,7 +37,9 @@ def test_show_source_path_does_not_depend_on_the_checkout():
 
 
 def test_show_source_refuses_what_has_no_source():
-    with pytest.raises(TypeError, match="expects a function, class, method or module; got int"):
+    with pytest.raises(
+        TypeError, match="expects a function, class, method or module; got int"
+    ):
         show_source(3)
     with pytest.raises(TypeError, match="expects a function, class, method or module"):
         show_source(len)  # a built-in
@@ -56,7 +61,9 @@ def test_book_style_sets_the_colour_blind_safe_palette():
 
 
 def test_as_matrix_accepts_frames_and_lists():
-    np.testing.assert_array_equal(v.as_matrix(pd.DataFrame({"a": [1, 2]})), [[1.0], [2.0]])
+    np.testing.assert_array_equal(
+        v.as_matrix(pd.DataFrame({"a": [1, 2]})), [[1.0], [2.0]]
+    )
     assert v.as_matrix([[1, 2], [3, 4]]).dtype == float
 
 
@@ -132,7 +139,11 @@ def glued(monkeypatch):
     import myst_nb
 
     calls = []
-    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: calls.append((name, value, display)))
+    monkeypatch.setattr(
+        myst_nb,
+        "glue",
+        lambda name, value, display=True: calls.append((name, value, display)),
+    )
     return calls
 
 
@@ -143,8 +154,14 @@ def test_glue_rounds_floats_and_unwraps_numpy_scalars(glued):
     dsinterview.glue("d", np.True_)
     dsinterview.glue("e", "lasso")
     dsinterview.glue("f", np.array(0.93761234567))
-    assert glued == [("a", 0.12345679, False), ("b", 5_000_000, False), ("c", 0.667, False), ("d", True, False),
-                     ("e", "lasso", False), ("f", 0.93761235, False)]
+    assert glued == [
+        ("a", 0.12345679, False),
+        ("b", 5_000_000, False),
+        ("c", 0.667, False),
+        ("d", True, False),
+        ("e", "lasso", False),
+        ("f", 0.93761235, False),
+    ]
     assert [type(v) for _, v, _ in glued] == [float, int, float, bool, str, float]
 
 

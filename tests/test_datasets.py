@@ -19,7 +19,10 @@ def test_manifest_lists_exactly_the_registered_datasets():
 
 def test_every_file_in_datasets_is_accounted_for():
     manifest_files = {entry["file"] for entry in data.read_manifest().values()}
-    on_disk = {p.name for p in data.DATA_DIR.iterdir() if p.is_file()} - {"README.md", MANIFEST_NAME}
+    on_disk = {p.name for p in data.DATA_DIR.iterdir() if p.is_file()} - {
+        "README.md",
+        MANIFEST_NAME,
+    }
     assert on_disk == manifest_files
 
 
@@ -42,7 +45,9 @@ def test_regenerating_from_the_seed_reproduces_the_file(name, tmp_path):
     data.regenerate(name, data_dir=tmp_path)
     fresh = data.read_manifest(tmp_path)[name]
     shipped = data.read_manifest()[name]
-    assert fresh == shipped, "the generator no longer reproduces the shipped file; run `make datasets`"
+    assert fresh == shipped, (
+        "the generator no longer reproduces the shipped file; run `make datasets`"
+    )
 
 
 @pytest.fixture
@@ -55,7 +60,10 @@ def copy_of_datasets(tmp_path):
 
 def test_missing_file_names_the_file_and_the_fix(copy_of_datasets):
     (copy_of_datasets / "correlated_regression.csv").unlink()
-    with pytest.raises(data.DatasetMissingError, match=r"correlated_regression\.csv is missing.*make datasets"):
+    with pytest.raises(
+        data.DatasetMissingError,
+        match=r"correlated_regression\.csv is missing.*make datasets",
+    ):
         data.load("correlated_regression", data_dir=copy_of_datasets)
 
 
@@ -68,7 +76,10 @@ def test_missing_file_is_also_a_file_not_found_error(copy_of_datasets):
 def test_corrupted_file_names_the_file_and_the_fix(copy_of_datasets):
     path = copy_of_datasets / "correlated_regression.csv"
     path.write_text(path.read_text().replace("1", "7", 1))
-    with pytest.raises(data.DatasetCorruptError, match=r"correlated_regression\.csv does not match.*regenerate"):
+    with pytest.raises(
+        data.DatasetCorruptError,
+        match=r"correlated_regression\.csv does not match.*regenerate",
+    ):
         data.load("correlated_regression", data_dir=copy_of_datasets)
 
 
@@ -79,7 +90,9 @@ def test_missing_manifest_is_reported(copy_of_datasets):
 
 
 def test_unknown_dataset_lists_the_known_ones():
-    with pytest.raises(ValueError, match="no shipped dataset named 'nope'.*correlated_regression"):
+    with pytest.raises(
+        ValueError, match="no shipped dataset named 'nope'.*correlated_regression"
+    ):
         data.load("nope")
     with pytest.raises(TypeError, match="name must be a string"):
         data.load(3)
@@ -104,7 +117,9 @@ def test_cli_regenerate_needs_a_name():
 
 
 def test_correlated_regression_has_the_planted_structure():
-    df = data.make_correlated_regression(n_samples=20_000, rho=0.9, noise_sd=0.5, seed=1)
+    df = data.make_correlated_regression(
+        n_samples=20_000, rho=0.9, noise_sd=0.5, seed=1
+    )
     corr = df.corr()
     assert corr.loc["g1_a", "g1_b"] == pytest.approx(0.9, abs=0.01)
     assert abs(corr.loc["g1_a", "g2_a"]) < 0.03
@@ -112,13 +127,19 @@ def test_correlated_regression_has_the_planted_structure():
     X = np.column_stack([np.ones(len(df)), df[beta.index].to_numpy()])
     coef = np.linalg.lstsq(X, df["y"].to_numpy(), rcond=None)[0][1:]
     np.testing.assert_allclose(coef, beta.to_numpy(), atol=0.05)
-    residual_sd = np.std(df["y"].to_numpy() - X @ np.linalg.lstsq(X, df["y"].to_numpy(), rcond=None)[0])
+    residual_sd = np.std(
+        df["y"].to_numpy() - X @ np.linalg.lstsq(X, df["y"].to_numpy(), rcond=None)[0]
+    )
     assert residual_sd == pytest.approx(0.5, rel=0.02)
 
 
 def test_correlated_regression_is_deterministic():
-    pd.testing.assert_frame_equal(data.make_correlated_regression(seed=5), data.make_correlated_regression(seed=5))
-    assert not data.make_correlated_regression(seed=5).equals(data.make_correlated_regression(seed=6))
+    pd.testing.assert_frame_equal(
+        data.make_correlated_regression(seed=5), data.make_correlated_regression(seed=5)
+    )
+    assert not data.make_correlated_regression(seed=5).equals(
+        data.make_correlated_regression(seed=6)
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,7 +165,18 @@ def test_correlated_regression_refuses_bad_parameters(kwargs, error, message):
 def test_diabetes_in_original_units():
     df = data.load_diabetes()
     assert df.shape == (442, 11)
-    assert {"age", "bmi", "bp", "tc", "ldl", "hdl", "tch", "ltg", "glu", "target"} <= set(df.columns)
+    assert {
+        "age",
+        "bmi",
+        "bp",
+        "tc",
+        "ldl",
+        "hdl",
+        "tch",
+        "ltg",
+        "glu",
+        "target",
+    } <= set(df.columns)
     assert df["age"].between(18, 80).all()  # years, not the pre-scaled copy
     assert data.load_diabetes(scaled=True)["age"].abs().max() < 1
 
@@ -157,7 +189,9 @@ def test_hitters_keeps_players_with_a_salary():
 
 def test_movielens_and_spector():
     ml = data.load_movielens()
-    assert {"userId", "movieId", "rating", "title"} <= set(ml.columns) and len(ml) > 90_000
+    assert {"userId", "movieId", "rating", "title"} <= set(ml.columns) and len(
+        ml
+    ) > 90_000
     assert ml["rating"].between(0.5, 5).all()
     assert data.load_spector().shape == (32, 4)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import CHAPTERS, ROOT
+
 from dsinterview.display import GLUE_DIGITS
 
 
@@ -47,19 +47,27 @@ def _code_cells(nb: dict) -> list[dict]:
 
 
 def _markdown(nb: dict) -> str:
-    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return "\n".join(
+        "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+    )
 
 
 def _where(cell: dict) -> str:
     """Name a code cell the way an author finds it: by its first line."""
-    first = next((line for line in "".join(cell["source"]).splitlines() if line.strip()), "")
+    first = next(
+        (line for line in "".join(cell["source"]).splitlines() if line.strip()), ""
+    )
     return f"the code cell starting {first[:60]!r}"
 
 
 def _text(output: dict) -> str:
     if "text" in output:
         return "".join(output["text"])
-    return "".join("".join(v) if isinstance(v, list) else str(v) for k, v in output.get("data", {}).items() if k.startswith("text/"))
+    return "".join(
+        "".join(v) if isinstance(v, list) else str(v)
+        for k, v in output.get("data", {}).items()
+        if k.startswith("text/")
+    )
 
 
 def test_there_are_chapters():
@@ -69,7 +77,9 @@ def test_there_are_chapters():
 def test_every_toc_entry_exists():
     for entry in _toc_files():
         candidates = [ROOT / f"{entry}{ext}" for ext in (".md", ".ipynb", "")]
-        assert any(c.is_file() for c in candidates), f"_toc.yml lists {entry!r}, which does not exist"
+        assert any(c.is_file() for c in candidates), (
+            f"_toc.yml lists {entry!r}, which does not exist"
+        )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -90,11 +100,19 @@ class TestChapter:
 
     def test_first_cell_is_the_title(self, path):
         first = _load(path)["cells"][0]
-        assert first["cell_type"] == "markdown", "the first cell must be a Markdown cell with the title"
-        assert "".join(first["source"]).startswith("# "), "the first cell must start with '# <title>'"
+        assert first["cell_type"] == "markdown", (
+            "the first cell must be a Markdown cell with the title"
+        )
+        assert "".join(first["source"]).startswith("# "), (
+            "the first cell must start with '# <title>'"
+        )
 
     def test_executed_top_to_bottom_in_one_run(self, path):
-        counts = [c["execution_count"] for c in _code_cells(_load(path)) if "".join(c["source"]).strip()]
+        counts = [
+            c["execution_count"]
+            for c in _code_cells(_load(path))
+            if "".join(c["source"]).strip()
+        ]
         assert counts == list(range(1, len(counts) + 1)), (
             f"execution counts are {counts}; re-run with `make execute NB=chapters/{path.name}`"
         )
@@ -102,26 +120,36 @@ class TestChapter:
     def test_no_error_outputs(self, path):
         for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
-                assert out["output_type"] != "error", f"{_where(cell)} stores an error: {out.get('ename')}"
+                assert out["output_type"] != "error", (
+                    f"{_where(cell)} stores an error: {out.get('ename')}"
+                )
 
     def test_no_warnings_in_outputs(self, path):
         for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
                 if out["output_type"] == "stream" and out["name"] == "stderr":
-                    assert "Warning" not in _text(out), f"{_where(cell)} stores a warning: {_text(out)[:200]}"
+                    assert "Warning" not in _text(out), (
+                        f"{_where(cell)} stores a warning: {_text(out)[:200]}"
+                    )
 
     def test_no_unreproducible_outputs(self, path):
         for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
                 text = _text(out)
-                assert not re.search(r" at 0x[0-9a-f]{6,}", text), f"{_where(cell)} shows a memory address"
-                assert str(ROOT) not in text, f"{_where(cell)} shows this machine's path {ROOT}"
+                assert not re.search(r" at 0x[0-9a-f]{6,}", text), (
+                    f"{_where(cell)} shows a memory address"
+                )
+                assert str(ROOT) not in text, (
+                    f"{_where(cell)} shows this machine's path {ROOT}"
+                )
 
     def test_no_cell_relies_on_a_trailing_semicolon(self, path):
         """nbval runs cells with store_history=False, where IPython does not honour a trailing ';': the
         hidden value (``<matplotlib.legend.Legend at 0x...>``) reappears under test and the outputs differ."""
         for cell in _code_cells(_load(path)):
-            lines = [line for line in "".join(cell["source"]).splitlines() if line.strip()]
+            lines = [
+                line for line in "".join(cell["source"]).splitlines() if line.strip()
+            ]
             if lines and not lines[-1].lstrip().startswith("#"):
                 assert not lines[-1].rstrip().endswith(";"), (
                     f"{_where(cell)} ends in ';', which nbval does not honour: end a plotting cell with "
@@ -135,12 +163,19 @@ class TestChapter:
                 if "scrapbook" not in out.get("metadata", {}):
                     continue
                 name = out["metadata"]["scrapbook"]["name"]
-                text = "".join(next((v for k, v in out["data"].items() if k.endswith("text/plain")), ""))
+                text = "".join(
+                    next(
+                        (v for k, v in out["data"].items() if k.endswith("text/plain")),
+                        "",
+                    )
+                )
                 assert not text.startswith(("np.", "array(")), (
                     f"{_where(cell)} glues {name!r} as the NumPy repr {text!r}; use `from dsinterview import glue`"
                 )
                 if re.fullmatch(r"-?\d+\.\d*(e[-+]?\d+)?|-?\d+e[-+]?\d+", text):
-                    mantissa = text.lstrip("-").split("e")[0].replace(".", "").strip("0")
+                    mantissa = (
+                        text.lstrip("-").split("e")[0].replace(".", "").strip("0")
+                    )
                     assert len(mantissa) <= GLUE_DIGITS, (
                         f"{_where(cell)} glues {name!r} = {text} with more than {GLUE_DIGITS} significant "
                         "digits; use `from dsinterview import glue`, which rounds"
@@ -149,19 +184,36 @@ class TestChapter:
     def test_keeps_the_chapter_anatomy(self, path):
         nb = _load(path)
         md = _markdown(nb)
-        headings = [line[3:].strip() for line in md.splitlines() if line.startswith("## ")]
-        assert re.search(r":::\{admonition\} The answer in two minutes", md), "no two-minute answer admonition"
-        for section in ("At streaming scale", "Pitfalls and follow-ups", "Exercises", "References"):
-            assert any(h.startswith(section) for h in headings), f"no '## {section}' section"
+        headings = [
+            line[3:].strip() for line in md.splitlines() if line.startswith("## ")
+        ]
+        assert re.search(r":::\{admonition\} The answer in two minutes", md), (
+            "no two-minute answer admonition"
+        )
+        for section in (
+            "At streaming scale",
+            "Pitfalls and follow-ups",
+            "Exercises",
+            "References",
+        ):
+            assert any(h.startswith(section) for h in headings), (
+                f"no '## {section}' section"
+            )
         assert "{cite" in md, "the chapter cites nothing from references.bib"
         code = "\n".join("".join(c["source"]) for c in _code_cells(nb))
-        assert "glue(" in code and "{glue:" in md, "numbers in the prose must be glued from the code"
+        assert "glue(" in code and "{glue:" in md, (
+            "numbers in the prose must be glued from the code"
+        )
 
     def test_every_exercise_has_a_collapsed_solution(self, path):
         md = _markdown(_load(path))
         exercises = re.findall(r":::\{exercise\}\s*\n:label: (\S+)", md)
         solutions = re.findall(r":::\{solution\} (\S+)\s*\n((?::[^\n]*\n)*)", md)
         assert exercises, "the chapter has no exercise"
-        assert sorted(exercises) == sorted(label for label, _ in solutions), "each exercise needs one solution"
+        assert sorted(exercises) == sorted(label for label, _ in solutions), (
+            "each exercise needs one solution"
+        )
         for label, options in solutions:
-            assert ":class: dropdown" in options, f"the solution to {label} is not collapsed (:class: dropdown)"
+            assert ":class: dropdown" in options, (
+                f"the solution to {label} is not collapsed (:class: dropdown)"
+            )

@@ -48,7 +48,9 @@ class TestMakeJourneys:
         assert list(u.columns) == ["user_id", "end_time", "converted"]
         assert set(t["channel"]) == set(CHANNELS)
         assert t["timestamp"].dtype == "datetime64[s]"
-        assert (t["cost"] >= 0).all() and (t.loc[t["channel"] == "organic", "cost"] == 0).all()
+        assert (t["cost"] >= 0).all() and (
+            t.loc[t["channel"] == "organic", "cost"] == 0
+        ).all()
         ordered = t.sort_values(["user_id", "timestamp"], kind="stable")
         assert (ordered.index == t.index).all()
         end = t["user_id"].map(u.set_index("user_id")["end_time"])
@@ -61,7 +63,9 @@ class TestMakeJourneys:
         length = t.groupby("user_id")["channel"].transform("size")
         multi = length > 1
         first_share = (pos[multi] == 0).groupby(t.loc[multi, "channel"]).mean()
-        last_share = (pos[multi] == length[multi] - 1).groupby(t.loc[multi, "channel"]).mean()
+        last_share = (
+            (pos[multi] == length[multi] - 1).groupby(t.loc[multi, "channel"]).mean()
+        )
         assert first_share.idxmax() == "video"
         assert last_share.idxmax() == "brand_search"
 
@@ -71,9 +75,18 @@ class TestMakeJourneys:
         held = test.users["holdout_display"]
         assert 0.27 < held.mean() < 0.33
         held_ids = set(test.users.loc[held, "user_id"])
-        assert not test.touches["channel"].eq("display")[test.touches["user_id"].isin(held_ids)].any()
+        assert (
+            not test.touches["channel"]
+            .eq("display")[test.touches["user_id"].isin(held_ids)]
+            .any()
+        )
         # Display causes no other touches, so dropping it from the baseline reproduces the test's touches.
-        expected = base.touches[~(base.touches["user_id"].isin(held_ids) & base.touches["channel"].eq("display"))]
+        expected = base.touches[
+            ~(
+                base.touches["user_id"].isin(held_ids)
+                & base.touches["channel"].eq("display")
+            )
+        ]
         pd.testing.assert_frame_equal(
             test.touches[["user_id", "timestamp", "channel"]].reset_index(drop=True),
             expected[["user_id", "timestamp", "channel"]].reset_index(drop=True),
@@ -111,24 +124,32 @@ class TestMakeJourneys:
 class TestTruth:
     def test_columns_and_parameters(self, truth):
         assert list(truth.index) == list(CHANNELS)
-        assert truth["lift"].to_dict() == {c: JOURNEY_PARAMS[c]["lift"] for c in CHANNELS}
+        assert truth["lift"].to_dict() == {
+            c: JOURNEY_PARAMS[c]["lift"] for c in CHANNELS
+        }
         assert (truth["incremental"] > 0).all()
 
     def test_zero_lift_means_zero_incremental(self):
         t = journey_truth(5_000, seed=2, lift=dict.fromkeys(CHANNELS, 0.0))
         np.testing.assert_allclose(t["incremental"], 0.0, atol=1e-9)
-        assert t.attrs["expected_signups"] == pytest.approx(t.attrs["baseline_signups"], rel=1e-12)
+        assert t.attrs["expected_signups"] == pytest.approx(
+            t.attrs["baseline_signups"], rel=1e-12
+        )
 
     def test_single_channel_truth_is_the_noisy_or_by_hand(self):
         # Only display works: each exposed person signs up extra with probability (1 - baseline) * lift.
         # Summed over the exposed that is expected(all on) - expected(all off) = expected - baseline.
-        t = journey_truth(20_000, seed=3, lift={**dict.fromkeys(CHANNELS, 0.0), "display": 0.05})
+        t = journey_truth(
+            20_000, seed=3, lift={**dict.fromkeys(CHANNELS, 0.0), "display": 0.05}
+        )
         assert t.loc["display", "incremental"] == pytest.approx(
             t.attrs["expected_signups"] - t.attrs["baseline_signups"], rel=1e-12
         )
         assert t.drop("display")["incremental"].abs().max() < 1e-9
 
-    def test_brand_search_reaches_people_who_would_sign_up_anyway(self, journeys, truth):
+    def test_brand_search_reaches_people_who_would_sign_up_anyway(
+        self, journeys, truth
+    ):
         t, u = journeys
         rate = u.set_index("user_id")["converted"]
         searched = rate.index.isin(t.loc[t["channel"] == "brand_search", "user_id"])
@@ -140,7 +161,9 @@ class TestTruth:
 
     def test_video_has_the_largest_effect_and_the_longest_delay(self, truth):
         assert truth["incremental"].idxmax() == "video"
-        assert max(JOURNEY_PARAMS, key=lambda c: JOURNEY_PARAMS[c]["lag_days"]) == "video"
+        assert (
+            max(JOURNEY_PARAMS, key=lambda c: JOURNEY_PARAMS[c]["lag_days"]) == "video"
+        )
 
     def test_observed_signups_match_the_expectation(self, journeys, truth):
         observed = journeys.users["converted"].sum()
@@ -150,8 +173,13 @@ class TestTruth:
     def test_lift_test_recovers_the_video_truth(self, truth):
         test = make_journeys(N, seed=11, holdout={"video": 0.5})
         u = test.users
-        diff = u.loc[~u["holdout_video"], "converted"].mean() - u.loc[u["holdout_video"], "converted"].mean()
-        se = np.sqrt(sum(g["converted"].var() / len(g) for _, g in u.groupby("holdout_video")))
+        diff = (
+            u.loc[~u["holdout_video"], "converted"].mean()
+            - u.loc[u["holdout_video"], "converted"].mean()
+        )
+        se = np.sqrt(
+            sum(g["converted"].var() / len(g) for _, g in u.groupby("holdout_video"))
+        )
         assert abs(diff * N - truth.loc["video", "incremental"]) < 3 * se * N
 
 
@@ -164,13 +192,33 @@ class TestJourneysTable:
         touches = pd.DataFrame(
             {
                 "user_id": [1, 1, 1, 2, 2, 3, 4],
-                "timestamp": [self.T0 - 20 * d, self.T0 - 2 * d, self.T0 - 2 * d + 10 * m,
-                              self.T0 - 3 * d, self.T0 - d, self.T0 - d, self.T0 - 10 * d],
-                "channel": ["video", "social", "brand_search", "social", "brand_search", "social", "video"],
+                "timestamp": [
+                    self.T0 - 20 * d,
+                    self.T0 - 2 * d,
+                    self.T0 - 2 * d + 10 * m,
+                    self.T0 - 3 * d,
+                    self.T0 - d,
+                    self.T0 - d,
+                    self.T0 - 10 * d,
+                ],
+                "channel": [
+                    "video",
+                    "social",
+                    "brand_search",
+                    "social",
+                    "brand_search",
+                    "social",
+                    "video",
+                ],
             }
         )
-        users = pd.DataFrame({"user_id": [1, 2, 3, 4, 5], "end_time": [self.T0] * 5,
-                              "converted": [True, False, True, False, True]})
+        users = pd.DataFrame(
+            {
+                "user_id": [1, 2, 3, 4, 5],
+                "end_time": [self.T0] * 5,
+                "converted": [True, False, True, False, True],
+            }
+        )
         return touches, users
 
     def test_by_hand(self):
@@ -178,8 +226,12 @@ class TestJourneysTable:
         out = journeys_table(t, u)
         got = {" > ".join(p): (c, n) for p, c, n in out.itertuples(index=False)}
         # User 5 has no touch and is not in the table.
-        assert got == {"video > social > brand_search": (1, 0), "social > brand_search": (0, 1),
-                       "social": (1, 0), "video": (0, 1)}
+        assert got == {
+            "video > social > brand_search": (1, 0),
+            "social > brand_search": (0, 1),
+            "social": (1, 0),
+            "video": (0, 1),
+        }
         assert out["conversions"].dtype == np.int64
 
     def test_lookback_and_sessions(self):
@@ -203,13 +255,17 @@ class TestJourneysTable:
 
     def test_refusals(self):
         t, u = self.frames()
-        with pytest.raises(ValueError, match=r"touches is missing the column\(s\) \['channel'\]"):
+        with pytest.raises(
+            ValueError, match=r"touches is missing the column\(s\) \['channel'\]"
+        ):
             journeys_table(t.drop(columns="channel"), u)
         with pytest.raises(ValueError, match="belong to no person"):
             journeys_table(t, u[u["user_id"] != 1])
         with pytest.raises(ValueError, match="lookback_days must be greater than 0"):
             journeys_table(t, u, lookback_days=0)
-        with pytest.raises(ValueError, match="session_gap_minutes must be greater than 0"):
+        with pytest.raises(
+            ValueError, match="session_gap_minutes must be greater than 0"
+        ):
             journeys_table(t, u, session_gap_minutes=-5)
         with pytest.raises(TypeError, match="users must be a pandas DataFrame"):
             journeys_table(t, [1, 2])
@@ -221,14 +277,24 @@ class TestJourneysTable:
     def test_no_touch_left_gives_an_empty_table(self):
         t, u = self.frames()
         out = journeys_table(t, u, lookback_days=1e-6)
-        assert len(out) == 0 and list(out.columns) == ["path", "conversions", "non_conversions"]
+        assert len(out) == 0 and list(out.columns) == [
+            "path",
+            "conversions",
+            "non_conversions",
+        ]
 
 
 class TestMedia:
     def test_adstock_by_hand(self):
-        np.testing.assert_allclose(geometric_adstock([1.0, 0.0, 0.0], 0.5), [0.5, 0.25, 0.125])
-        np.testing.assert_allclose(geometric_adstock(np.full(400, 7.0), 0.9)[-1], 7.0, rtol=1e-12)
-        np.testing.assert_allclose(geometric_adstock([[1.0, 2.0], [0.0, 0.0]], 0.0), [[1.0, 2.0], [0.0, 0.0]])
+        np.testing.assert_allclose(
+            geometric_adstock([1.0, 0.0, 0.0], 0.5), [0.5, 0.25, 0.125]
+        )
+        np.testing.assert_allclose(
+            geometric_adstock(np.full(400, 7.0), 0.9)[-1], 7.0, rtol=1e-12
+        )
+        np.testing.assert_allclose(
+            geometric_adstock([[1.0, 2.0], [0.0, 0.0]], 0.0), [[1.0, 2.0], [0.0, 0.0]]
+        )
 
     def test_response_by_hand(self):
         assert media_response(np.log(2.0), 2.0, 1.0) == pytest.approx(1.0)
@@ -237,19 +303,31 @@ class TestMedia:
     def test_media_truth(self):
         mt = media_truth()
         p = MEDIA_PARAMS["social"]
-        assert mt.loc["social", "contribution"] == pytest.approx(p["beta"] * (1 - np.exp(-p["spend"] / p["kappa"])))
+        assert mt.loc["social", "contribution"] == pytest.approx(
+            p["beta"] * (1 - np.exp(-p["spend"] / p["kappa"]))
+        )
         assert mt["contribution"].idxmin() == "brand_search"
 
     def test_daily_media(self):
         d = make_daily_media(n_regions=10, n_weeks=20, seed=1, launch_weeks=(5, 10))
-        pd.testing.assert_frame_equal(d, make_daily_media(n_regions=10, n_weeks=20, seed=1, launch_weeks=(5, 10)))
+        pd.testing.assert_frame_equal(
+            d, make_daily_media(n_regions=10, n_weeks=20, seed=1, launch_weeks=(5, 10))
+        )
         assert len(d) == 10 * 140
         assert set(d["video_launch_week"]) == {5, 10, -1}
         week = (d["date"] - d["date"].min()).dt.days // 7
         before = (d["video_launch_week"] < 0) | (week < d["video_launch_week"])
-        assert (d.loc[before, "spend_video"] == 0).all() and (d.loc[~before, "spend_video"] > 0).mean() > 0.7
+        assert (d.loc[before, "spend_video"] == 0).all() and (
+            d.loc[~before, "spend_video"] > 0
+        ).mean() > 0.7
         # The brand search budget follows demand.
-        assert np.corrcoef(d["spend_brand_search"] / d["population"], d["baseline"] / d["population"])[0, 1] > 0.1
+        assert (
+            np.corrcoef(
+                d["spend_brand_search"] / d["population"],
+                d["baseline"] / d["population"],
+            )[0, 1]
+            > 0.1
+        )
 
     def test_expected_signups(self):
         d = make_daily_media(n_regions=6, n_weeks=30, seed=2, launch_weeks=(4,))
@@ -264,7 +342,9 @@ class TestMedia:
         const = zero.copy()
         const["spend_social"] = MEDIA_PARAMS["social"]["spend"] * const["population"]
         extra = (expected_signups(const) - d["baseline"]) / d["population"]
-        assert extra.iloc[-1] == pytest.approx(media_truth().loc["social", "contribution"], rel=1e-9)
+        assert extra.iloc[-1] == pytest.approx(
+            media_truth().loc["social", "contribution"], rel=1e-9
+        )
 
     def test_refusals(self):
         with pytest.raises(ValueError, match="decay must be in"):

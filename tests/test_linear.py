@@ -8,7 +8,13 @@ from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from sklearn.linear_model import lasso_path as sk_lasso_path
 
 from dsinterview.data import load_diabetes
-from dsinterview.linear import ConvergenceWarning, lasso, lasso_alpha_max, lasso_path, ridge
+from dsinterview.linear import (
+    ConvergenceWarning,
+    lasso,
+    lasso_alpha_max,
+    lasso_path,
+    ridge,
+)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +28,11 @@ def diabetes() -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture(scope="module")
 def planted() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(7)
-    X = rng.standard_normal((400, 8)) * np.array([1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 1.0]) + 5.0
+    X = (
+        rng.standard_normal((400, 8))
+        * np.array([1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 1.0])
+        + 5.0
+    )
     beta = np.array([2.0, -1.0, 0.0, 0.0, 0.5, 0.0, 3.0, 0.0])
     y = 4.0 + X @ beta + 0.5 * rng.standard_normal(400)
     return X, y, beta
@@ -49,9 +59,18 @@ def test_ridge_alpha_zero_rank_deficient_is_min_norm_ols(diabetes):
     X, y = diabetes
     X_dup = np.column_stack([X, X[:, 2]])  # an exact duplicate of bmi: X'X is singular
     ours = ridge(X_dup, y, 0.0)
-    np.testing.assert_allclose(ours.coef_[2], ours.coef_[-1], rtol=0, atol=1e-8)  # min-norm splits evenly
-    np.testing.assert_allclose(ours.predict(X_dup), LinearRegression().fit(X, y).predict(X), rtol=0, atol=1e-8)
-    np.testing.assert_allclose(ridge(X_dup, y, 1.0).coef_, Ridge(alpha=1.0).fit(X_dup, y).coef_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        ours.coef_[2], ours.coef_[-1], rtol=0, atol=1e-8
+    )  # min-norm splits evenly
+    np.testing.assert_allclose(
+        ours.predict(X_dup), LinearRegression().fit(X, y).predict(X), rtol=0, atol=1e-8
+    )
+    np.testing.assert_allclose(
+        ridge(X_dup, y, 1.0).coef_,
+        Ridge(alpha=1.0).fit(X_dup, y).coef_,
+        rtol=0,
+        atol=1e-8,
+    )
 
 
 def test_ridge_unstandardised_columns_and_predict(planted):
@@ -59,7 +78,9 @@ def test_ridge_unstandardised_columns_and_predict(planted):
     ours = ridge(X, y, 5.0)
     ref = Ridge(alpha=5.0).fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=1e-8)
-    np.testing.assert_allclose(ours.predict(X[:5]), ref.predict(X[:5]), rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        ours.predict(X[:5]), ref.predict(X[:5]), rtol=0, atol=1e-8
+    )
 
 
 @pytest.mark.parametrize("alpha", [0.01, 0.1, 1.0, 5.0, 20.0])
@@ -98,7 +119,9 @@ def test_lasso_predict_and_input_untouched(planted):
     X_copy, y_copy = X.copy(), y.copy()
     fit = lasso(X, y, 0.1)
     ref = Lasso(alpha=0.1, tol=1e-12, max_iter=100_000).fit(X, y)
-    np.testing.assert_allclose(fit.predict(X[:7]), ref.predict(X[:7]), rtol=0, atol=1e-5)
+    np.testing.assert_allclose(
+        fit.predict(X[:7]), ref.predict(X[:7]), rtol=0, atol=1e-5
+    )
     np.testing.assert_array_equal(X, X_copy)
     np.testing.assert_array_equal(y, y_copy)
 
@@ -118,7 +141,9 @@ def test_lasso_path_matches_sklearn(diabetes):
     Xc, yc = X - X.mean(0), y - y.mean()
     _, ref, _ = sk_lasso_path(Xc, yc, alphas=path.alphas, tol=1e-12, max_iter=100_000)
     np.testing.assert_allclose(path.coefs, ref.T, rtol=0, atol=1e-6)
-    np.testing.assert_allclose(path.intercepts, y.mean() - path.coefs @ X.mean(0), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(
+        path.intercepts, y.mean() - path.coefs @ X.mean(0), rtol=0, atol=1e-10
+    )
 
 
 def test_lasso_path_with_given_alphas_sorts_them(diabetes):
@@ -133,12 +158,16 @@ def test_lasso_constant_column_gets_zero(planted):
     X2 = np.column_stack([X, np.full(X.shape[0], 3.0)])
     fit = lasso(X2, y, 0.05)
     assert fit.coef_[-1] == 0.0
-    np.testing.assert_allclose(fit.coef_[:-1], lasso(X, y, 0.05).coef_, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(
+        fit.coef_[:-1], lasso(X, y, 0.05).coef_, rtol=0, atol=1e-10
+    )
 
 
 def test_lasso_warns_when_not_converged(diabetes):
     X, y = diabetes
-    with pytest.warns(ConvergenceWarning, match="did not converge in max_iter=1 sweeps"):
+    with pytest.warns(
+        ConvergenceWarning, match="did not converge in max_iter=1 sweeps"
+    ):
         fit = lasso(X, y, 0.01, max_iter=1)
     assert fit.n_iter == 1
 
@@ -236,7 +265,9 @@ def test_lasso_path_refusals():
 
 def test_predict_refuses_wrong_width(diabetes):
     X, y = diabetes
-    with pytest.raises(ValueError, match="X has 3 columns but the model was fitted on 10"):
+    with pytest.raises(
+        ValueError, match="X has 3 columns but the model was fitted on 10"
+    ):
         ridge(X, y, 1.0).predict(np.ones((2, 3)))
 
 

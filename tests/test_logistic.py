@@ -9,7 +9,12 @@ from sklearn.linear_model import LogisticRegression
 
 from dsinterview.data import load_spector
 from dsinterview.data.classification import make_logistic_regression
-from dsinterview.logistic import LogisticFit, SeparationError, check_separation, fit_newton
+from dsinterview.logistic import (
+    LogisticFit,
+    SeparationError,
+    check_separation,
+    fit_newton,
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +25,9 @@ def spector():
 
 @pytest.fixture(scope="module")
 def simulated():
-    df = make_logistic_regression(n_samples=3000, coef=(1.0, -2.0, 0.5), intercept=-1.0, rho=0.3, seed=7)
+    df = make_logistic_regression(
+        n_samples=3000, coef=(1.0, -2.0, 0.5), intercept=-1.0, rho=0.3, seed=7
+    )
     return df[["x1", "x2", "x3"]].to_numpy(), df["y"].to_numpy()
 
 
@@ -58,14 +65,22 @@ def test_matches_sklearn_unpenalised(data, request):
     X, y = request.getfixturevalue(data)
     ours = fit_newton(X, y)
     # C=np.inf is scikit-learn 1.9's spelling of penalty=None (the penalty argument is deprecated).
-    sk = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
-    np.testing.assert_allclose(ours.params, np.r_[sk.intercept_, sk.coef_.ravel()], rtol=0, atol=1e-6)
-    np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X)[:, 1], rtol=0, atol=1e-8)
+    sk = LogisticRegression(
+        C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=1000
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        ours.params, np.r_[sk.intercept_, sk.coef_.ravel()], rtol=0, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        ours.predict_proba(X), sk.predict_proba(X)[:, 1], rtol=0, atol=1e-8
+    )
 
 
 def test_recovers_planted_truth():
     truth = np.array([-1.0, 1.0, -2.0, 0.5])
-    df = make_logistic_regression(n_samples=20000, coef=tuple(truth[1:]), intercept=truth[0], seed=11)
+    df = make_logistic_regression(
+        n_samples=20000, coef=tuple(truth[1:]), intercept=truth[0], seed=11
+    )
     fit = fit_newton(df[["x1", "x2", "x3"]].to_numpy(), df["y"].to_numpy())
     assert np.all(np.abs(fit.params - truth) < 4 * fit.bse)
     np.testing.assert_allclose(fit.params, truth, rtol=0, atol=0.1)
@@ -96,7 +111,9 @@ def test_result_fields_and_predict_proba(spector):
     proba = fit.predict_proba(X)
     assert proba.shape == (len(y),)
     assert np.all((proba > 0) & (proba < 1))
-    np.testing.assert_allclose(fit.decision_function(X), np.log(proba / (1 - proba)), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        fit.decision_function(X), np.log(proba / (1 - proba)), rtol=0, atol=1e-9
+    )
     new = fit.predict_proba(np.array([[3.0, 20.0, 1.0], [2.0, 20.0, 0.0]]))
     assert new.shape == (2,)
 
@@ -104,7 +121,9 @@ def test_result_fields_and_predict_proba(spector):
 def test_predict_proba_refuses_wrong_columns(spector):
     X, y = spector
     fit = fit_newton(X, y)
-    with pytest.raises(ValueError, match="X has 2 columns but the model was fitted on 3"):
+    with pytest.raises(
+        ValueError, match="X has 2 columns but the model was fitted on 3"
+    ):
         fit.predict_proba(X[:, :2])
     with pytest.raises(ValueError, match="must be finite"):
         fit.predict_proba(np.array([[np.nan, 1.0, 0.0]]))
@@ -112,12 +131,17 @@ def test_predict_proba_refuses_wrong_columns(spector):
 
 # --- separation --------------------------------------------------------------------------------------
 
-X_SEP = np.array([[-3.0], [-2.0], [-1.5], [-1.0], [-0.5], [0.5], [1.0], [1.5], [2.0], [3.0]])
+X_SEP = np.array(
+    [[-3.0], [-2.0], [-1.5], [-1.0], [-0.5], [0.5], [1.0], [1.5], [2.0], [3.0]]
+)
 Y_SEP = (X_SEP[:, 0] > 0).astype(float)
 
 
 def test_refuses_complete_separation():
-    with pytest.raises(SeparationError, match="complete separation: a linear rule classifies 10 of the 10"):
+    with pytest.raises(
+        SeparationError,
+        match="complete separation: a linear rule classifies 10 of the 10",
+    ):
         fit_newton(X_SEP, Y_SEP)
     assert issubclass(SeparationError, ValueError)
 
@@ -130,7 +154,9 @@ def test_refuses_quasi_complete_separation():
     with pytest.raises(SeparationError, match=message) as info:
         fit_newton(X, y)
     assert info.value.n_separated == 10
-    np.testing.assert_array_equal(info.value.separated, np.r_[np.ones(10, dtype=bool), False, False])
+    np.testing.assert_array_equal(
+        info.value.separated, np.r_[np.ones(10, dtype=bool), False, False]
+    )
 
 
 def test_refuses_separation_by_a_binary_feature(spector):
@@ -146,9 +172,13 @@ def test_check_separation_counts():
     assert n == 10
     np.testing.assert_array_equal(separated, np.ones(10, dtype=bool))
     # Quasi-complete: the two tied points at x = 0 overlap, the other ten are perfectly classified.
-    n_q, separated_q = check_separation(np.vstack([X_SEP, [[0.0], [0.0]]]), np.r_[Y_SEP, 0.0, 1.0])
+    n_q, separated_q = check_separation(
+        np.vstack([X_SEP, [[0.0], [0.0]]]), np.r_[Y_SEP, 0.0, 1.0]
+    )
     assert n_q == 10
-    np.testing.assert_array_equal(separated_q, np.r_[np.ones(10, dtype=bool), False, False])
+    np.testing.assert_array_equal(
+        separated_q, np.r_[np.ones(10, dtype=bool), False, False]
+    )
 
 
 def test_check_separation_finds_a_single_separated_point(spector):
@@ -187,7 +217,9 @@ def test_separation_without_intercept():
 
 def test_refuses_non_binary_y(spector):
     X, y = spector
-    with pytest.raises(ValueError, match="y must be binary, coded 0/1; it has 1 other values"):
+    with pytest.raises(
+        ValueError, match="y must be binary, coded 0/1; it has 1 other values"
+    ):
         fit_newton(X, np.r_[y[:-1], 2.0])
     with pytest.raises(ValueError, match="y must be binary"):
         fit_newton(X, 2 * y - 1)  # coded -1/+1
@@ -203,11 +235,15 @@ def test_refuses_nan_and_inf(spector):
     X, y = spector
     X_nan = X.copy()
     X_nan[3, 1] = np.nan
-    with pytest.raises(ValueError, match="X must be finite; it contains 1 NaN and 0 infinite"):
+    with pytest.raises(
+        ValueError, match="X must be finite; it contains 1 NaN and 0 infinite"
+    ):
         fit_newton(X_nan, y)
     y_inf = y.astype(float).copy()
     y_inf[0] = np.inf
-    with pytest.raises(ValueError, match="y must be finite; it contains 0 NaN and 1 infinite"):
+    with pytest.raises(
+        ValueError, match="y must be finite; it contains 0 NaN and 1 infinite"
+    ):
         fit_newton(X, y_inf)
 
 
@@ -225,7 +261,9 @@ def test_refuses_collinear_columns(spector):
     X, y = spector
     with pytest.raises(ValueError, match="has 5 columns but rank 4"):
         fit_newton(np.column_stack([X, X[:, 0] + X[:, 1]]), y)
-    with pytest.raises(ValueError, match="constant column and fit_intercept=True adds another"):
+    with pytest.raises(
+        ValueError, match="constant column and fit_intercept=True adds another"
+    ):
         fit_newton(sm.add_constant(X), y)
 
 
@@ -262,9 +300,13 @@ def test_generator_is_deterministic_and_shaped():
 
 
 def test_generator_plants_the_correlation_and_probabilities():
-    df = make_logistic_regression(n_samples=50000, coef=(1.0, 0.0), intercept=0.5, rho=0.6, seed=5)
+    df = make_logistic_regression(
+        n_samples=50000, coef=(1.0, 0.0), intercept=0.5, rho=0.6, seed=5
+    )
     np.testing.assert_allclose(np.corrcoef(df["x1"], df["x2"])[0, 1], 0.6, atol=0.02)
-    np.testing.assert_allclose(df["p_true"], 1 / (1 + np.exp(-(0.5 + df["x1"]))), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        df["p_true"], 1 / (1 + np.exp(-(0.5 + df["x1"]))), rtol=0, atol=1e-12
+    )
     np.testing.assert_allclose(df["y"].mean(), df["p_true"].mean(), atol=0.01)
 
 

@@ -44,7 +44,9 @@ def classification():
 def test_batch_reaches_least_squares(regression):
     X, y, w_ls = regression
     L = np.linalg.eigvalsh(X.T @ X / len(y)).max()
-    w, hist = gradient_descent(least_squares_grad, np.zeros(X.shape[1]), X, y, lr=1 / L, epochs=200)
+    w, hist = gradient_descent(
+        least_squares_grad, np.zeros(X.shape[1]), X, y, lr=1 / L, epochs=200
+    )
     np.testing.assert_allclose(w, w_ls, rtol=0, atol=1e-8)
     assert hist.shape == (201,)
     assert hist[-1] < 1e-8  # gradient norm at the solution
@@ -53,8 +55,15 @@ def test_batch_reaches_least_squares(regression):
 def test_online_reaches_least_squares(regression):
     X, y, w_ls = regression
     w, hist = gradient_descent(
-        least_squares_grad, np.zeros(X.shape[1]), X, y, lr=lambda t: 0.05 / (1 + t / 400),
-        epochs=100, batch_size=1, seed=1, loss=least_squares_loss,
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=lambda t: 0.05 / (1 + t / 400),
+        epochs=100,
+        batch_size=1,
+        seed=1,
+        loss=least_squares_loss,
     )
     # The least-squares standard errors here are about 0.025; 5e-3 is a fifth of one.
     np.testing.assert_allclose(w, w_ls, rtol=0, atol=5e-3)
@@ -65,8 +74,16 @@ def test_online_reaches_least_squares(regression):
 def test_online_averaged_reaches_least_squares(regression):
     X, y, w_ls = regression
     w, hist = gradient_descent(
-        least_squares_grad, np.zeros(X.shape[1]), X, y, lr=0.05, epochs=100, batch_size=1, seed=2,
-        average=True, loss=least_squares_loss,
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=0.05,
+        epochs=100,
+        batch_size=1,
+        seed=2,
+        average=True,
+        loss=least_squares_loss,
     )
     np.testing.assert_allclose(w, w_ls, rtol=0, atol=5e-3)
     best = least_squares_loss(w_ls, X, y)
@@ -76,7 +93,14 @@ def test_online_averaged_reaches_least_squares(regression):
 def test_constant_step_without_averaging_stalls_in_a_noise_ball(regression):
     X, y, w_ls = regression
     _, hist = gradient_descent(
-        least_squares_grad, np.zeros(X.shape[1]), X, y, lr=0.05, epochs=100, batch_size=1, seed=2,
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=0.05,
+        epochs=100,
+        batch_size=1,
+        seed=2,
         loss=least_squares_loss,
     )
     best = least_squares_loss(w_ls, X, y)
@@ -86,8 +110,15 @@ def test_constant_step_without_averaging_stalls_in_a_noise_ball(regression):
 def test_minibatch_reaches_least_squares(regression):
     X, y, w_ls = regression
     w, hist = gradient_descent(
-        least_squares_grad, np.zeros(X.shape[1]), X, y, lr=lambda t: 0.3 / (1 + t / 100),
-        epochs=300, batch_size=16, seed=3, loss=least_squares_loss,
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=lambda t: 0.3 / (1 + t / 100),
+        epochs=300,
+        batch_size=16,
+        seed=3,
+        loss=least_squares_loss,
     )
     np.testing.assert_allclose(w, w_ls, rtol=0, atol=2e-3)
     assert hist[1] < hist[0]
@@ -96,7 +127,9 @@ def test_minibatch_reaches_least_squares(regression):
 def test_batch_logistic_matches_statsmodels(classification):
     X, y, w_mle = classification
     L = np.linalg.eigvalsh(X.T @ X / len(y)).max() / 4
-    w, _ = gradient_descent(logistic_grad, np.zeros(X.shape[1]), X, y, lr=1 / L, epochs=2000)
+    w, _ = gradient_descent(
+        logistic_grad, np.zeros(X.shape[1]), X, y, lr=1 / L, epochs=2000
+    )
     np.testing.assert_allclose(w, w_mle, rtol=0, atol=1e-8)
 
 
@@ -104,13 +137,25 @@ def test_online_and_minibatch_logistic_match_statsmodels(classification):
     X, y, w_mle = classification
     n = len(y)
     w1, _ = gradient_descent(
-        logistic_grad, np.zeros(X.shape[1]), X, y, lr=lambda t: 1 / (1 + t / (10 * n)),
-        epochs=1500, batch_size=1, seed=4,
+        logistic_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=lambda t: 1 / (1 + t / (10 * n)),
+        epochs=1500,
+        batch_size=1,
+        seed=4,
     )
     np.testing.assert_allclose(w1, w_mle, rtol=0, atol=5e-3)
     w8, _ = gradient_descent(
-        logistic_grad, np.zeros(X.shape[1]), X, y, lr=lambda t: 1 / (1 + t / (10 * n)),
-        epochs=3000, batch_size=8, seed=4,
+        logistic_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=lambda t: 1 / (1 + t / (10 * n)),
+        epochs=3000,
+        batch_size=8,
+        seed=4,
     )
     np.testing.assert_allclose(w8, w_mle, rtol=0, atol=5e-3)
 
@@ -119,7 +164,9 @@ def test_history_is_loss_or_gradient_norm(regression):
     X, y, w_ls = regression
     w0 = np.zeros(X.shape[1])
     _, h_grad = gradient_descent(least_squares_grad, w0, X, y, lr=0.1, epochs=3)
-    _, h_loss = gradient_descent(least_squares_grad, w0, X, y, lr=0.1, epochs=3, loss=least_squares_loss)
+    _, h_loss = gradient_descent(
+        least_squares_grad, w0, X, y, lr=0.1, epochs=3, loss=least_squares_loss
+    )
     assert h_grad[0] == pytest.approx(np.linalg.norm(X.T @ y / len(y)), rel=1e-12)
     assert h_loss[0] == pytest.approx(0.5 * np.mean(y**2), rel=1e-12)
 
@@ -127,11 +174,17 @@ def test_history_is_loss_or_gradient_norm(regression):
 def test_divergence_is_reported_as_inf(regression):
     X, y, _ = regression
     L = np.linalg.eigvalsh(X.T @ X / len(y)).max()
-    w, hist = gradient_descent(least_squares_grad, np.zeros(X.shape[1]), X, y, lr=2.5 / L, epochs=5000)
+    w, hist = gradient_descent(
+        least_squares_grad, np.zeros(X.shape[1]), X, y, lr=2.5 / L, epochs=5000
+    )
     stop = int(np.argmax(np.isinf(hist)))
     assert 50 < stop < len(hist) - 1 and np.all(np.isinf(hist[stop:]))
-    assert np.all(np.diff(hist[:stop]) > 0)  # the gradient norm grows every epoch until it overflows
-    assert np.abs(w).max() > 1e100  # the loss grows from epoch to epoch before overflowing
+    assert np.all(
+        np.diff(hist[:stop]) > 0
+    )  # the gradient norm grows every epoch until it overflows
+    assert (
+        np.abs(w).max() > 1e100
+    )  # the loss grows from epoch to epoch before overflowing
 
 
 # ---- determinism, schedules, averaging, callback -------------------------------------------------------
@@ -150,8 +203,16 @@ def test_same_seed_same_result_and_different_seed_differs(regression):
 
 def test_unshuffled_online_is_one_hand_written_pass(regression):
     X, y, _ = regression
-    w, _ = gradient_descent(least_squares_grad, np.zeros(X.shape[1]), X, y, lr=0.01, epochs=1,
-                            batch_size=1, shuffle=False)
+    w, _ = gradient_descent(
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=0.01,
+        epochs=1,
+        batch_size=1,
+        shuffle=False,
+    )
     v = np.zeros(X.shape[1])
     for xi, yi in zip(X, y):
         v = v - 0.01 * xi * (xi @ v - yi)
@@ -166,10 +227,26 @@ def test_callable_lr_receives_update_count_and_equals_constant(regression):
         seen.append(t)
         return 0.01
 
-    a, _ = gradient_descent(least_squares_grad, np.zeros(X.shape[1]), X, y, lr=lr, epochs=2,
-                            batch_size=100, seed=5)
-    b, _ = gradient_descent(least_squares_grad, np.zeros(X.shape[1]), X, y, lr=0.01, epochs=2,
-                            batch_size=100, seed=5)
+    a, _ = gradient_descent(
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=lr,
+        epochs=2,
+        batch_size=100,
+        seed=5,
+    )
+    b, _ = gradient_descent(
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=0.01,
+        epochs=2,
+        batch_size=100,
+        seed=5,
+    )
     assert seen == list(range(8))
     np.testing.assert_array_equal(a, b)
 
@@ -177,12 +254,30 @@ def test_callable_lr_receives_update_count_and_equals_constant(regression):
 def test_average_and_callback(regression):
     X, y, _ = regression
     path: list[np.ndarray] = []
-    w, _ = gradient_descent(least_squares_grad, np.zeros(X.shape[1]), X, y, lr=0.05, epochs=2,
-                            batch_size=50, seed=6, callback=lambda t, v: path.append(v))
+    w, _ = gradient_descent(
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=0.05,
+        epochs=2,
+        batch_size=50,
+        seed=6,
+        callback=lambda t, v: path.append(v),
+    )
     assert len(path) == 16
     np.testing.assert_array_equal(path[-1], w)
-    w_avg, _ = gradient_descent(least_squares_grad, np.zeros(X.shape[1]), X, y, lr=0.05, epochs=2,
-                                batch_size=50, seed=6, average=True)
+    w_avg, _ = gradient_descent(
+        least_squares_grad,
+        np.zeros(X.shape[1]),
+        X,
+        y,
+        lr=0.05,
+        epochs=2,
+        batch_size=50,
+        seed=6,
+        average=True,
+    )
     np.testing.assert_allclose(w_avg, np.mean(path, axis=0), rtol=1e-12, atol=1e-12)
 
 
@@ -194,7 +289,9 @@ def test_partial_last_batch_is_used(regression):
         count.append(len(yb))
         return least_squares_grad(w, Xb, yb)
 
-    gradient_descent(grad, np.zeros(X.shape[1]), X, y, lr=0.01, epochs=1, batch_size=150, seed=0)
+    gradient_descent(
+        grad, np.zeros(X.shape[1]), X, y, lr=0.01, epochs=1, batch_size=150, seed=0
+    )
     assert count[1:4] == [150, 150, 100]  # count[0] is the history at w0, on all rows
 
 
@@ -203,11 +300,18 @@ def test_partial_last_batch_is_used(regression):
 
 def test_gradients_match_finite_differences(regression, classification):
     rng = np.random.default_rng(9)
-    for (X, y, _), loss, grad in [(regression, least_squares_loss, least_squares_grad),
-                                  (classification, logistic_loss, logistic_grad)]:
+    for (X, y, _), loss, grad in [
+        (regression, least_squares_loss, least_squares_grad),
+        (classification, logistic_loss, logistic_grad),
+    ]:
         w = rng.standard_normal(X.shape[1])
         h = 1e-6
-        fd = np.array([(loss(w + h * e, X, y) - loss(w - h * e, X, y)) / (2 * h) for e in np.eye(len(w))])
+        fd = np.array(
+            [
+                (loss(w + h * e, X, y) - loss(w - h * e, X, y)) / (2 * h)
+                for e in np.eye(len(w))
+            ]
+        )
         np.testing.assert_allclose(grad(w, X, y), fd, rtol=1e-6, atol=1e-6)
 
 
@@ -256,7 +360,10 @@ def test_refuses_lr_of_wrong_type(lr):
 
 
 def test_refuses_schedule_returning_non_positive():
-    with pytest.raises(ValueError, match=r"schedule must return a positive number: lr\(2\) must be greater than 0"):
+    with pytest.raises(
+        ValueError,
+        match=r"schedule must return a positive number: lr\(2\) must be greater than 0",
+    ):
         _gd(lr=lambda t: 0.1 - 0.05 * t, batch_size=1, epochs=3)
 
 
@@ -285,7 +392,9 @@ def test_refuses_non_positive_batch_size(batch_size):
 
 
 def test_refuses_batch_larger_than_data():
-    with pytest.raises(ValueError, match=r"batch_size must be at most the number of rows of X \(5\)"):
+    with pytest.raises(
+        ValueError, match=r"batch_size must be at most the number of rows of X \(5\)"
+    ):
         _gd(batch_size=6)
 
 
@@ -313,10 +422,16 @@ def test_refuses_nan_and_inf(where):
     bad = {"X": X.copy(), "y": y.copy(), "w0": w0.copy()}
     bad[where].flat[1] = np.nan
     with pytest.raises(ValueError, match=f"{where} must be finite; it contains 1 NaN"):
-        gradient_descent(least_squares_grad, bad["w0"], bad["X"], bad["y"], lr=0.1, epochs=1)
+        gradient_descent(
+            least_squares_grad, bad["w0"], bad["X"], bad["y"], lr=0.1, epochs=1
+        )
     bad[where].flat[1] = np.inf
-    with pytest.raises(ValueError, match=f"{where} must be finite; it contains 0 NaN and 1 infinite"):
-        gradient_descent(least_squares_grad, bad["w0"], bad["X"], bad["y"], lr=0.1, epochs=1)
+    with pytest.raises(
+        ValueError, match=f"{where} must be finite; it contains 0 NaN and 1 infinite"
+    ):
+        gradient_descent(
+            least_squares_grad, bad["w0"], bad["X"], bad["y"], lr=0.1, epochs=1
+        )
 
 
 def test_refuses_non_callables_and_flags():

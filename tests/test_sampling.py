@@ -22,7 +22,13 @@ def test_reservoir_uniform_over_all_k_subsets(method):
     rng = np.random.default_rng(20260)
     hits = np.zeros(comb(n, k), dtype=int)
     for _ in range(T):
-        hits[index[tuple(sorted(smp.reservoir_sample(range(n), k, seed=rng, method=method)))]] += 1
+        hits[
+            index[
+                tuple(
+                    sorted(smp.reservoir_sample(range(n), k, seed=rng, method=method))
+                )
+            ]
+        ] += 1
     assert stats.chisquare(hits).pvalue > 0.001
 
 
@@ -52,16 +58,27 @@ def test_reservoir_deterministic_and_generator_input(method):
 
 @pytest.mark.parametrize("method", ["R", "L"])
 def test_reservoir_short_stream_and_zero(method):
-    assert sorted(smp.reservoir_sample(range(4), 10, seed=1, method=method)) == [0, 1, 2, 3]
+    assert sorted(smp.reservoir_sample(range(4), 10, seed=1, method=method)) == [
+        0,
+        1,
+        2,
+        3,
+    ]
     assert smp.reservoir_sample(range(4), 0, seed=1, method=method) == []
     assert smp.reservoir_sample([], 3, seed=1, method=method) == []
 
 
 def test_reservoir_draw_counts():
-    _, d_r = smp.reservoir_sample(range(100_000), 100, seed=1, method="R", return_draws=True)
+    _, d_r = smp.reservoir_sample(
+        range(100_000), 100, seed=1, method="R", return_draws=True
+    )
     assert d_r == 100_000 - 100
-    _, d_l = smp.reservoir_sample(range(100_000), 100, seed=1, method="L", return_draws=True)
-    expected = 3 * 100 * np.log(100_000 / 100)  # three per replacement, about k ln(n/k) replacements
+    _, d_l = smp.reservoir_sample(
+        range(100_000), 100, seed=1, method="L", return_draws=True
+    )
+    expected = (
+        3 * 100 * np.log(100_000 / 100)
+    )  # three per replacement, about k ln(n/k) replacements
     assert 0.7 * expected < d_l < 1.3 * expected
 
 
@@ -81,8 +98,12 @@ def test_allocate_proportional_neyman_equal_by_hand():
     sizes = np.array([600, 300, 100])
     np.testing.assert_array_equal(smp.allocate(sizes, 100), [60, 30, 10])
     # Neyman: n_h ∝ N_h S_h = 600*1, 300*2, 100*6 = 600, 600, 600
-    np.testing.assert_array_equal(smp.allocate(sizes, 90, allocation="neyman", sds=[1, 2, 6]), [30, 30, 30])
-    np.testing.assert_array_equal(smp.allocate(sizes, 30, allocation="equal"), [10, 10, 10])
+    np.testing.assert_array_equal(
+        smp.allocate(sizes, 90, allocation="neyman", sds=[1, 2, 6]), [30, 30, 30]
+    )
+    np.testing.assert_array_equal(
+        smp.allocate(sizes, 30, allocation="equal"), [10, 10, 10]
+    )
     # rounding by largest remainder: 10 * (0.6, 0.3, 0.1) is exact; 7 * (...) = 4.2, 2.1, 0.7 -> 4, 2, 1
     np.testing.assert_array_equal(smp.allocate(sizes, 7), [4, 2, 1])
 
@@ -116,15 +137,23 @@ def _frame(seed=0, n=20_000):
     rng = np.random.default_rng(seed)
     g = rng.choice(["a", "b", "c"], size=n, p=[0.7, 0.2, 0.1])
     d = rng.choice(["tv", "web"], size=n)
-    y = np.where(g == "a", rng.normal(0, 1, n), np.where(g == "b", rng.normal(0, 5, n), rng.normal(0, 20, n)))
+    y = np.where(
+        g == "a",
+        rng.normal(0, 1, n),
+        np.where(g == "b", rng.normal(0, 5, n), rng.normal(0, 20, n)),
+    )
     return pd.DataFrame({"g": pd.Categorical(g), "d": d, "y": y})
 
 
 @pytest.mark.parametrize("allocation", ["proportional", "neyman", "equal"])
 def test_stratified_exact_n_and_determinism(allocation):
     df = _frame()
-    s1 = smp.stratified_sample(df, ["g", "d"], 997, allocation=allocation, value="y", seed=5)
-    s2 = smp.stratified_sample(df, ["g", "d"], 997, allocation=allocation, value="y", seed=5)
+    s1 = smp.stratified_sample(
+        df, ["g", "d"], 997, allocation=allocation, value="y", seed=5
+    )
+    s2 = smp.stratified_sample(
+        df, ["g", "d"], 997, allocation=allocation, value="y", seed=5
+    )
     assert len(s1) == 997 and s1.index.is_unique and s1.index.is_monotonic_increasing
     pd.testing.assert_frame_equal(s1, s2)
     assert set(s1.index) <= set(df.index)
@@ -133,12 +162,18 @@ def test_stratified_exact_n_and_determinism(allocation):
 def test_stratified_neyman_allocation_on_hand_made_frame():
     # strata of 100, 100, 200 rows with sds 1, 3, 0 (population sd, ddof=1): Neyman gives 100*1 : 100*3 : 0
     y = np.r_[np.tile([-1.0, 1.0], 50), np.tile([-3.0, 3.0], 50), np.zeros(200)]
-    y[:100] *= np.sqrt(99 / 100)   # so that the ddof=1 sd is exactly 1 and 3 (see below)
+    y[:100] *= np.sqrt(99 / 100)  # so that the ddof=1 sd is exactly 1 and 3 (see below)
     y[100:200] *= np.sqrt(99 / 100)
     df = pd.DataFrame({"h": np.repeat(["x", "y", "z"], [100, 100, 200]), "v": y})
-    assert np.isclose(df.v[:100].std(ddof=1), 1.0) and np.isclose(df.v[100:200].std(ddof=1), 3.0)
+    assert np.isclose(df.v[:100].std(ddof=1), 1.0) and np.isclose(
+        df.v[100:200].std(ddof=1), 3.0
+    )
     s = smp.stratified_sample(df, "h", 40, allocation="neyman", value="v", seed=1)
-    assert s.h.value_counts().reindex(["x", "y", "z"], fill_value=0).tolist() == [10, 30, 0]
+    assert s.h.value_counts().reindex(["x", "y", "z"], fill_value=0).tolist() == [
+        10,
+        30,
+        0,
+    ]
     p = smp.stratified_sample(df, "h", 40, seed=1)
     assert p.h.value_counts().reindex(["x", "y", "z"]).tolist() == [10, 10, 20]
 
@@ -196,9 +231,13 @@ def _reference_hash_unit(key: int | str, salt: str) -> float:
 
 def test_hash_unit_matches_documented_arithmetic():
     ints = [0, 1, 2, 12345, -1, -(2**63), 2**62 + 7]
-    np.testing.assert_array_equal(smp.hash_unit(ints, salt="s"), [_reference_hash_unit(k, "s") for k in ints])
+    np.testing.assert_array_equal(
+        smp.hash_unit(ints, salt="s"), [_reference_hash_unit(k, "s") for k in ints]
+    )
     strs = ["stranger things", "ståle", "", "日本"]
-    np.testing.assert_array_equal(smp.hash_unit(strs, salt=""), [_reference_hash_unit(k, "") for k in strs])
+    np.testing.assert_array_equal(
+        smp.hash_unit(strs, salt=""), [_reference_hash_unit(k, "") for k in strs]
+    )
     # SplitMix64 of 0 with gamma added once is a published constant: 0xE220A8397B1DCDAF
     salt_zero = int.from_bytes(hashlib.sha256(b"x").digest()[:8], "big")
     assert smp.hash_unit([salt_zero], salt="x")[0] == (0xE220A8397B1DCDAF >> 11) / 2**53
@@ -210,9 +249,9 @@ def test_hash_sample_stable_fraction_nested_and_salted():
     np.testing.assert_array_equal(m, smp.hash_sample(pd.Series(keys), 0.1, salt="day"))
     assert abs(m.mean() - 0.1) < 4 * np.sqrt(0.1 * 0.9 / keys.size)
     small = smp.hash_sample(keys, 0.02, salt="day")
-    assert not (small & ~m).any()                     # nested
+    assert not (small & ~m).any()  # nested
     other = smp.hash_sample(keys, 0.1, salt="night")
-    both = (m & other).mean()                         # independent salts: overlap ~ 0.01
+    both = (m & other).mean()  # independent salts: overlap ~ 0.01
     assert abs(both - 0.01) < 4 * np.sqrt(0.01 * 0.99 / keys.size)
     assert smp.hash_sample(keys, 1.0).all()
     # the decision for a key does not depend on the other keys
@@ -223,7 +262,9 @@ def test_hash_sample_strings_and_categoricals():
     words = pd.Series(["a", "b", "c", "a"], dtype="category")
     m = smp.hash_sample(words, 0.5, salt="x")
     assert m[0] == m[3]
-    np.testing.assert_array_equal(m, smp.hash_sample(["a", "b", "c", "a"], 0.5, salt="x"))
+    np.testing.assert_array_equal(
+        m, smp.hash_sample(["a", "b", "c", "a"], 0.5, salt="x")
+    )
 
 
 def test_hash_refusals():
@@ -299,7 +340,9 @@ def test_hajek_and_cluster_by_hand():
     c = smp.cluster_mean([1.0, 1.0, 0.0, 0.0, 1.0], [1, 1, 2, 2, 3])
     mean = 3 / 5
     resid = np.array([2 - 2 * mean, 0 - 2 * mean, 1 - mean])
-    assert np.isclose(c.value, mean) and np.isclose(c.se, np.sqrt(3 / 2 * (resid**2).sum()) / 5)
+    assert np.isclose(c.value, mean) and np.isclose(
+        c.se, np.sqrt(3 / 2 * (resid**2).sum()) / 5
+    )
 
 
 def test_estimator_refusals():

@@ -34,8 +34,17 @@ def test_deterministic_and_seeded():
 def test_shapes_types_and_vocabulary(data):
     ev, q = data.events, data.queries
     assert len(ev) == 300_000 and len(q) == 5_000
-    assert list(ev.columns) == ["query_id", "user_id", "session_id", "country", "language", "device", "tier",
-                                "hour", "played"]
+    assert list(ev.columns) == [
+        "query_id",
+        "user_id",
+        "session_id",
+        "country",
+        "language",
+        "device",
+        "tier",
+        "hour",
+        "played",
+    ]
     for col in ["country", "language", "device", "tier"]:
         assert isinstance(ev[col].dtype, pd.CategoricalDtype)
     assert ev.query_id.dtype == np.int32 and ev.played.dtype == bool
@@ -54,14 +63,19 @@ def test_tiers_follow_ranks(data):
     assert (q.tier[q["rank"] < 50] == "head").all()
     assert (q.tier[(q["rank"] >= 50) & (q["rank"] < 1_000)] == "torso").all()
     assert (q.tier[q["rank"] >= 1_000] == "tail").all()
-    assert (q.tier.cat.codes.to_numpy()[data.events.query_id] == data.events.tier.cat.codes.to_numpy()).all()
+    assert (
+        q.tier.cat.codes.to_numpy()[data.events.query_id]
+        == data.events.tier.cat.codes.to_numpy()
+    ).all()
 
 
 def test_popularity_is_planted_zipf(data):
     q = data.queries.sort_values("rank")
     r = np.arange(len(q))
     expected = (r + 1 + 5.0) ** -1.0
-    np.testing.assert_allclose(q.popularity.to_numpy(), expected / expected.sum(), rtol=1e-12)
+    np.testing.assert_allclose(
+        q.popularity.to_numpy(), expected / expected.sum(), rtol=1e-12
+    )
     # observed frequencies of the top queries match the planted probabilities
     counts = np.bincount(data.events.query_id, minlength=len(data.queries))
     top = q.index[:20]
@@ -72,10 +86,22 @@ def test_popularity_is_planted_zipf(data):
 
 def test_country_and_device_shares(data):
     users = data.users
-    share = users.country.value_counts(normalize=True).reindex(list(PLAY_MODEL["country"])).to_numpy()
-    np.testing.assert_allclose(share, COUNTRY_SHARE, atol=4 * np.sqrt(0.25 / len(users)))
-    dshare = users.device.value_counts(normalize=True).reindex(list(PLAY_MODEL["device"])).to_numpy()
-    np.testing.assert_allclose(dshare, DEVICE_SHARE, atol=4 * np.sqrt(0.25 / len(users)))
+    share = (
+        users.country.value_counts(normalize=True)
+        .reindex(list(PLAY_MODEL["country"]))
+        .to_numpy()
+    )
+    np.testing.assert_allclose(
+        share, COUNTRY_SHARE, atol=4 * np.sqrt(0.25 / len(users))
+    )
+    dshare = (
+        users.device.value_counts(normalize=True)
+        .reindex(list(PLAY_MODEL["device"]))
+        .to_numpy()
+    )
+    np.testing.assert_allclose(
+        dshare, DEVICE_SHARE, atol=4 * np.sqrt(0.25 / len(users))
+    )
     assert (users.language[users.country == "GB"] == "en").all()
 
 
@@ -89,14 +115,20 @@ def test_play_model_is_honoured():
     # the other effects are independent of the device, so logit differences shrink toward 0 a little
     # (non-collapsibility) but keep their order and most of their size
     diff = logit["tv"] - logit["mobile"]
-    assert 0.6 * (planted["tv"] - planted["mobile"]) < diff < 1.0 * (planted["tv"] - planted["mobile"])
+    assert (
+        0.6 * (planted["tv"] - planted["mobile"])
+        < diff
+        < 1.0 * (planted["tv"] - planted["mobile"])
+    )
     # the daily cycle peaks at 21:00 in volume and in play rate
     by_hour = ev.groupby("hour").played.agg(["size", "mean"])
     assert by_hour["size"].idxmax() in (20, 21, 22)
     assert by_hour["mean"].idxmax() in (19, 20, 21, 22, 23)
     # partial and misspelled queries play less than titles
     kind = d.queries.kind.to_numpy()[ev.query_id]
-    assert ev.played[kind == "title"].mean() > ev.played[kind == "misspelled"].mean() + 0.1
+    assert (
+        ev.played[kind == "title"].mean() > ev.played[kind == "misspelled"].mean() + 0.1
+    )
 
 
 def test_user_effect_creates_clustering():

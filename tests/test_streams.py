@@ -21,7 +21,9 @@ def test_layout_and_regimes():
     s = make_drifting_stream(n_events=300, change_at=120, seed=3)
     assert list(s.columns) == ["t", "regime", "x1", "x2", "x3", "p", "y"]
     assert (s["t"].to_numpy() == np.arange(300)).all()
-    assert (s["regime"].iloc[:120] == "before").all() and (s["regime"].iloc[120:] == "after").all()
+    assert (s["regime"].iloc[:120] == "before").all() and (
+        s["regime"].iloc[120:] == "after"
+    ).all()
     assert set(np.unique(s["y"])) <= {0, 1}
 
 
@@ -42,7 +44,9 @@ def test_logistic_fit_recovers_each_regime():
         X = np.c_[np.ones(len(part)), part[["x1", "x2", "x3"]].to_numpy()]
         fit = sm.Logit(part["y"].to_numpy(), X).fit(disp=0)
         # 30,000 events per regime: standard errors are about 0.02, so 0.1 is five of them.
-        np.testing.assert_allclose(fit.params, truth.loc[regime].to_numpy(), rtol=0, atol=0.1)
+        np.testing.assert_allclose(
+            fit.params, truth.loc[regime].to_numpy(), rtol=0, atol=0.1
+        )
 
 
 def test_refusals():

@@ -6,7 +6,6 @@ import sys
 
 import nbformat
 import pytest
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -42,7 +41,9 @@ def test_execute_stores_outputs_top_to_bottom_without_timestamps(notebook):
 def test_bench_reports_wall_time_and_peak_memory(notebook):
     wall, peak_mb = bench.bench(notebook)
     assert 0 < wall < bench.BUDGET_S
-    assert 20 < peak_mb < bench.BUDGET_MB  # a Python kernel needs tens of MB, not kB or GB
+    assert (
+        20 < peak_mb < bench.BUDGET_MB
+    )  # a Python kernel needs tens of MB, not kB or GB
 
 
 def test_tree_hash_tracks_what_notebooks_compute_with(tmp_path):

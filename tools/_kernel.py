@@ -14,6 +14,13 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 
-def notebook_client(nb: nbformat.NotebookNode, path: Path, timeout: int) -> NotebookClient:
+def notebook_client(
+    nb: nbformat.NotebookNode, path: Path, timeout: int
+) -> NotebookClient:
     """A client that runs ``nb`` in a fresh ``python3`` kernel, in the notebook's own folder."""
-    return NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    return NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )

@@ -51,8 +51,18 @@ def main() -> int:
     for path in args.notebooks:
         wall, peak = bench(path)
         over = wall > BUDGET_S or peak > BUDGET_MB
-        rows.append({"chapter": path.stem, "wall_s": round(wall, 2), "peak_mb": round(peak, 1), "over_budget": over})
-        print(f"{path.stem:<45} {wall:>8.2f} {peak:>9.1f}{'  OVER BUDGET' if over else ''}", flush=True)
+        rows.append(
+            {
+                "chapter": path.stem,
+                "wall_s": round(wall, 2),
+                "peak_mb": round(peak, 1),
+                "over_budget": over,
+            }
+        )
+        print(
+            f"{path.stem:<45} {wall:>8.2f} {peak:>9.1f}{'  OVER BUDGET' if over else ''}",
+            flush=True,
+        )
     total = sum(r["wall_s"] for r in rows)
     print(f"{'total':<45} {total:>8.2f} {max(r['peak_mb'] for r in rows):>9.1f}")
     if args.csv:

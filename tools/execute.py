@@ -20,7 +20,11 @@ TIMEOUT_S = 300
 
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     client = notebook_client(nb, path, TIMEOUT_S)
     start = time.perf_counter()
     client.execute()

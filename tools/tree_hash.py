@@ -19,7 +19,11 @@ def tree_hash(paths: list[str]) -> str:
     for root in map(Path, paths):
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
         for f in files:
-            if f.is_file() and "__pycache__" not in f.parts and f.suffix not in {".pyc", ".md"}:
+            if (
+                f.is_file()
+                and "__pycache__" not in f.parts
+                and f.suffix not in {".pyc", ".md"}
+            ):
                 digest.update(f.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

@@ -18,11 +18,17 @@ def as_matrix(X: Any, name: str = "X") -> np.ndarray:
     try:
         arr = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numeric and convertible to a 2-D float array: {exc}") from exc
+        raise TypeError(
+            f"{name} must be numeric and convertible to a 2-D float array: {exc}"
+        ) from exc
     if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (n_samples, n_features); got an array of shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be 2-D (n_samples, n_features); got an array of shape {arr.shape}"
+        )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} must have at least one row and one column; got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must have at least one row and one column; got shape {arr.shape}"
+        )
     _check_finite(arr, name)
     return arr
 
@@ -32,7 +38,9 @@ def as_vector(y: Any, name: str = "y", n: int | None = None) -> np.ndarray:
     try:
         arr = np.asarray(y, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numeric and convertible to a 1-D float array: {exc}") from exc
+        raise TypeError(
+            f"{name} must be numeric and convertible to a 1-D float array: {exc}"
+        ) from exc
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
@@ -40,7 +48,9 @@ def as_vector(y: Any, name: str = "y", n: int | None = None) -> np.ndarray:
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty")
     if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} has {arr.shape[0]} entries but X has {n} rows; they must match")
+        raise ValueError(
+            f"{name} has {arr.shape[0]} entries but X has {n} rows; they must match"
+        )
     _check_finite(arr, name)
     return arr
 
@@ -49,10 +59,14 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
     if not np.all(np.isfinite(arr)):
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
-        raise ValueError(f"{name} must be finite; it contains {n_nan} NaN and {n_inf} infinite values")
+        raise ValueError(
+            f"{name} must be finite; it contains {n_nan} NaN and {n_inf} infinite values"
+        )
 
 
-def check_real(value: Any, name: str, *, minimum: float | None = None, strict: bool = False) -> float:
+def check_real(
+    value: Any, name: str, *, minimum: float | None = None, strict: bool = False
+) -> float:
     """Return ``value`` as a float; refuse non-numbers, NaN, infinities and values below ``minimum``.
 
     With ``strict=True`` the value must be greater than ``minimum``, not just at least ``minimum``.

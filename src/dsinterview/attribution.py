@@ -31,7 +31,9 @@ class _Table:
 
     def __init__(self, journeys: Any, name: str = "journeys") -> None:
         if not isinstance(journeys, pd.DataFrame):
-            raise TypeError(f"{name} must be a pandas DataFrame; got {type(journeys).__name__}")
+            raise TypeError(
+                f"{name} must be a pandas DataFrame; got {type(journeys).__name__}"
+            )
         check_columns(journeys, ["path", "conversions", "non_conversions"], name)
         if len(journeys) == 0:
             raise ValueError(f"{name} is empty; it needs at least one path (one row)")
@@ -40,9 +42,13 @@ class _Table:
             try:
                 values = np.asarray(journeys[col], dtype=float)
             except (TypeError, ValueError) as exc:
-                raise TypeError(f"{name}[{col!r}] must hold numbers (counts): {exc}") from exc
+                raise TypeError(
+                    f"{name}[{col!r}] must hold numbers (counts): {exc}"
+                ) from exc
             if not np.all(np.isfinite(values)):
-                raise ValueError(f"{name}[{col!r}] must be finite counts; it holds NaN or infinite values")
+                raise ValueError(
+                    f"{name}[{col!r}] must be finite counts; it holds NaN or infinite values"
+                )
             if np.any(values < 0):
                 bad = int(np.flatnonzero(values < 0)[0])
                 raise ValueError(
@@ -57,10 +63,18 @@ class _Table:
                 )
             p = list(p)
             if len(p) == 0:
-                raise ValueError(f"{name}['path'] row {i} is an empty path; every path needs at least one touch")
+                raise ValueError(
+                    f"{name}['path'] row {i} is an empty path; every path needs at least one touch"
+                )
             for ch in p:
-                if not isinstance(ch, Hashable) or isinstance(ch, float) and np.isnan(ch):
-                    raise TypeError(f"{name}['path'] row {i} holds {ch!r}; channel names must be hashable labels")
+                if (
+                    not isinstance(ch, Hashable)
+                    or isinstance(ch, float)
+                    and np.isnan(ch)
+                ):
+                    raise TypeError(
+                        f"{name}['path'] row {i} holds {ch!r}; channel names must be hashable labels"
+                    )
             paths.append(p)
         self.conversions = counts["conversions"]
         self.non_conversions = counts["non_conversions"]
@@ -72,16 +86,24 @@ class _Table:
         self.codes = codes.astype(np.int64)  # channel of every touch
         self.row = np.repeat(np.arange(len(paths)), self.lengths)  # path of every touch
         starts = np.r_[0, np.cumsum(self.lengths)[:-1]]
-        self.position = np.arange(len(flat)) - np.repeat(starts, self.lengths)  # 0 = first touch
+        self.position = np.arange(len(flat)) - np.repeat(
+            starts, self.lengths
+        )  # 0 = first touch
         self.starts = starts
 
     def credit(self, weights: np.ndarray, name: str) -> pd.Series:
         """Sum ``conversions[path] * weight[touch]`` per channel; weights sum to 1 within each path."""
-        values = np.bincount(self.codes, weights=weights * self.conversions[self.row], minlength=len(self.channels))
+        values = np.bincount(
+            self.codes,
+            weights=weights * self.conversions[self.row],
+            minlength=len(self.channels),
+        )
         return pd.Series(values, index=self.channels, name=name)
 
 
-def rule_based(journeys: pd.DataFrame, model: str, *, half_life: float = 2.0) -> pd.Series:
+def rule_based(
+    journeys: pd.DataFrame, model: str, *, half_life: float = 2.0
+) -> pd.Series:
     """Attribute every path's conversions to its touches by a fixed rule.
 
     Args:
@@ -121,7 +143,8 @@ def rule_based(journeys: pd.DataFrame, model: str, *, half_life: float = 2.0) ->
 
 
 def shapley_values(
-    value: Callable[[frozenset], float] | Mapping[frozenset, float], players: Iterable[Hashable]
+    value: Callable[[frozenset], float] | Mapping[frozenset, float],
+    players: Iterable[Hashable],
 ) -> pd.Series:
     """The exact Shapley value of a cooperative game (Shapley 1953).
 
@@ -146,7 +169,9 @@ def shapley_values(
 
         def value(coalition: frozenset) -> float:
             if coalition not in table:
-                raise ValueError(f"value has no entry for the coalition {set(coalition) or '{}'}; it needs all 2**n")
+                raise ValueError(
+                    f"value has no entry for the coalition {set(coalition) or '{}'}; it needs all 2**n"
+                )
             return table[coalition]
 
     if not callable(value):
@@ -155,7 +180,9 @@ def shapley_values(
             f"got {type(value).__name__}"
         )
     if isinstance(players, (str, bytes)) or not isinstance(players, Iterable):
-        raise TypeError(f"players must be an iterable of player labels; got {type(players).__name__}")
+        raise TypeError(
+            f"players must be an iterable of player labels; got {type(players).__name__}"
+        )
     players = list(players)
     if len(players) == 0:
         raise ValueError("players is empty; a game needs at least one player")
@@ -163,7 +190,9 @@ def shapley_values(
         raise ValueError(f"players must be distinct; got {players}")
     n = len(players)
     if n > 20:
-        raise ValueError(f"exact Shapley values need 2**n evaluations; n={n} players is too many (at most 20)")
+        raise ValueError(
+            f"exact Shapley values need 2**n evaluations; n={n} players is too many (at most 20)"
+        )
     v: dict[frozenset, float] = {}
     for size in range(n + 1):
         for coalition in combinations(players, size):
@@ -172,7 +201,9 @@ def shapley_values(
             try:
                 v[key] = check_real(out, f"value({set(coalition) or '{}'})")
             except TypeError as exc:
-                raise TypeError(f"value must return a real number for every coalition: {exc}") from exc
+                raise TypeError(
+                    f"value must return a real number for every coalition: {exc}"
+                ) from exc
     weight = [factorial(s) * factorial(n - s - 1) / factorial(n) for s in range(n)]
     phi = {}
     for i in players:
@@ -208,13 +239,24 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
     t = _Table(journeys)
     n_ch = len(t.channels)
     if n_ch > 20:
-        raise ValueError(f"exact path Shapley needs 2**n coalitions; {n_ch} channels is too many (at most 20)")
+        raise ValueError(
+            f"exact path Shapley needs 2**n coalitions; {n_ch} channels is too many (at most 20)"
+        )
     # Each path's set of distinct channels as a bit mask.
     masks = np.zeros(len(t.lengths), dtype=np.int64)
     np.bitwise_or.at(masks, t.row, np.left_shift(1, t.codes))
-    sets = pd.DataFrame({"mask": masks, "conv": t.conversions, "non": t.non_conversions}).groupby("mask").sum()
+    sets = (
+        pd.DataFrame({"mask": masks, "conv": t.conversions, "non": t.non_conversions})
+        .groupby("mask")
+        .sum()
+    )
     n_journeys = (sets["conv"] + sets["non"]).to_numpy()
-    rates = np.divide(sets["conv"].to_numpy(), n_journeys, out=np.zeros(len(sets)), where=n_journeys > 0)
+    rates = np.divide(
+        sets["conv"].to_numpy(),
+        n_journeys,
+        out=np.zeros(len(sets)),
+        where=n_journeys > 0,
+    )
     rate = dict(zip(sets.index.tolist(), rates.tolist()))
 
     def v(coalition: frozenset) -> float:
@@ -299,12 +341,19 @@ def _removal_effects(t: _Table) -> np.ndarray:
     P = _transitions(t).to_numpy()
     everyone = np.arange(n)
     p = _conversion_probability(P, n, everyone)
-    return np.array([1.0 - _conversion_probability(P, n, everyone[everyone != c]) / p for c in range(n)])
+    return np.array(
+        [
+            1.0 - _conversion_probability(P, n, everyone[everyone != c]) / p
+            for c in range(n)
+        ]
+    )
 
 
 def removal_effects(journeys: pd.DataFrame) -> pd.Series:
     """The Markov removal effect of each channel, ``1 - p_without / p`` (see :func:`markov`), not normalised."""
     t = _Table(journeys)
     if t.total == 0:
-        raise ValueError("journeys has no conversions; removal effects are undefined when p = 0")
+        raise ValueError(
+            "journeys has no conversions; removal effects are undefined when p = 0"
+        )
     return pd.Series(_removal_effects(t), index=t.channels, name="removal_effect")

@@ -30,7 +30,9 @@ class SourceCode:
         self.source = source
 
     def _repr_markdown_(self) -> str:
-        return f"`{self.qualname}`, from `{self.path}`:\n\n```python\n{self.source}\n```\n"
+        return (
+            f"`{self.qualname}`, from `{self.path}`:\n\n```python\n{self.source}\n```\n"
+        )
 
     def __repr__(self) -> str:
         return self.source
@@ -45,7 +47,12 @@ def show_source(obj: Any) -> SourceCode:
         TypeError: if ``obj`` is not a function, class, method or module, or has no Python source
             (a built-in, a C extension, a lambda typed at the prompt).
     """
-    if not (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.ismethod(obj) or inspect.ismodule(obj)):
+    if not (
+        inspect.isfunction(obj)
+        or inspect.isclass(obj)
+        or inspect.ismethod(obj)
+        or inspect.ismodule(obj)
+    ):
         raise TypeError(
             f"show_source expects a function, class, method or module; got {type(obj).__name__}"
         )
@@ -58,7 +65,9 @@ def show_source(obj: Any) -> SourceCode:
         raise TypeError(f"{obj!r} has no Python source file to show")
     module = obj.__name__ if inspect.ismodule(obj) else obj.__module__
     name = module if inspect.ismodule(obj) else f"{module}.{obj.__qualname__}"
-    return SourceCode(name, _display_path(Path(file)), textwrap.dedent(source).rstrip("\n"))
+    return SourceCode(
+        name, _display_path(Path(file)), textwrap.dedent(source).rstrip("\n")
+    )
 
 
 def _display_path(file: Path) -> str:
@@ -69,7 +78,9 @@ def _display_path(file: Path) -> str:
     return file.name
 
 
-def glue(name: str, value: Any, display: bool = False, *, digits: int = GLUE_DIGITS) -> None:
+def glue(
+    name: str, value: Any, display: bool = False, *, digits: int = GLUE_DIGITS
+) -> None:
     """Store ``value`` under ``name`` for the chapter's prose: ``{glue:text}`name:.3f` `` in Markdown.
 
     A thin layer over :func:`myst_nb.glue` that makes the stored value reproducible on any machine:
@@ -97,7 +108,9 @@ def glue(name: str, value: Any, display: bool = False, *, digits: int = GLUE_DIG
 
 
 def _plain_number(name: str, value: Any, digits: int) -> Any:
-    if isinstance(value, np.ndarray) and value.ndim == 0:  # e.g. a statsmodels t_test(...).pvalue
+    if (
+        isinstance(value, np.ndarray) and value.ndim == 0
+    ):  # e.g. a statsmodels t_test(...).pvalue
         value = value.item()
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -106,6 +119,8 @@ def _plain_number(name: str, value: Any, digits: int) -> Any:
     if isinstance(value, Real):
         x = float(value)
         if not math.isfinite(x):
-            raise ValueError(f"glued value {name!r} is {x}; the prose can only quote a finite number")
+            raise ValueError(
+                f"glued value {name!r} is {x}; the prose can only quote a finite number"
+            )
         return float(f"{x:.{digits}g}")
     return value

@@ -69,7 +69,9 @@ class LogisticFit:
         n_features = self.params.size - int(self.fit_intercept)
         X = as_matrix(X, "X")
         if X.shape[1] != n_features:
-            raise ValueError(f"X has {X.shape[1]} columns but the model was fitted on {n_features}; they must match")
+            raise ValueError(
+                f"X has {X.shape[1]} columns but the model was fitted on {n_features}; they must match"
+            )
         if self.fit_intercept:
             return self.params[0] + X @ self.params[1:]
         return X @ self.params
@@ -86,9 +88,13 @@ def _design(X: np.ndarray, fit_intercept: bool) -> np.ndarray:
     return np.column_stack([np.ones(X.shape[0]), X]) if fit_intercept else X
 
 
-def _validate(X: object, y: object, fit_intercept: object) -> tuple[np.ndarray, np.ndarray]:
+def _validate(
+    X: object, y: object, fit_intercept: object
+) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(fit_intercept, bool):
-        raise TypeError(f"fit_intercept must be True or False; got {type(fit_intercept).__name__}")
+        raise TypeError(
+            f"fit_intercept must be True or False; got {type(fit_intercept).__name__}"
+        )
     X = as_matrix(X, "X")
     y = as_vector(y, "y", n=X.shape[0])
     bad = ~np.isin(y, (0.0, 1.0))
@@ -104,7 +110,9 @@ def _validate(X: object, y: object, fit_intercept: object) -> tuple[np.ndarray, 
     return X, y
 
 
-def check_separation(X: np.ndarray, y: np.ndarray, *, fit_intercept: bool = True) -> tuple[int, np.ndarray]:
+def check_separation(
+    X: np.ndarray, y: np.ndarray, *, fit_intercept: bool = True
+) -> tuple[int, np.ndarray]:
     """Which observations some linear rule classifies perfectly (complete or quasi-complete separation).
 
     With ``S`` the rows ``s_i x_i``, ``s_i = 2 y_i - 1``, the data are separated when some ``b != 0`` has
@@ -147,7 +155,9 @@ def _classes_overlap(D: np.ndarray, y: np.ndarray) -> bool:
     second is a feasibility LP with only ``p`` equality rows, far cheaper than searching for ``b``."""
     S = _scaled_signed_rows(D, y)
     n, p = S.shape
-    res = optimize.linprog(np.zeros(n), A_eq=S.T, b_eq=np.zeros(p), bounds=(1.0, None), method="highs")
+    res = optimize.linprog(
+        np.zeros(n), A_eq=S.T, b_eq=np.zeros(p), bounds=(1.0, None), method="highs"
+    )
     return res.status == 0
 
 
@@ -156,14 +166,27 @@ def _separated_mask(D: np.ndarray, y: np.ndarray) -> np.ndarray:
     S = _scaled_signed_rows(D, y)
     n, p = S.shape
     eye = sparse.identity(n, format="csr")
-    A_eq = sparse.hstack([sparse.csr_matrix(S.T), sparse.csr_matrix((p, n))], format="csr")  # S' lam = 0
+    A_eq = sparse.hstack(
+        [sparse.csr_matrix(S.T), sparse.csr_matrix((p, n))], format="csr"
+    )  # S' lam = 0
     A_ub = sparse.hstack([-eye, eye], format="csr")  # v - lam <= 0
     c = np.concatenate([np.zeros(n), -np.ones(n)])  # maximise sum v
     bounds = [(0.0, None)] * n + [(0.0, 1.0)] * n
-    res = optimize.linprog(c, A_ub=A_ub, b_ub=np.zeros(n), A_eq=A_eq, b_eq=np.zeros(p), bounds=bounds,
-                           method="highs")
-    if res.status != 0:  # pragma: no cover - feasible (lam = v = 0) and bounded (v <= 1), so only numerics
-        raise RuntimeError(f"the separation check's linear program failed: {res.message}")
+    res = optimize.linprog(
+        c,
+        A_ub=A_ub,
+        b_ub=np.zeros(n),
+        A_eq=A_eq,
+        b_eq=np.zeros(p),
+        bounds=bounds,
+        method="highs",
+    )
+    if (
+        res.status != 0
+    ):  # pragma: no cover - feasible (lam = v = 0) and bounded (v <= 1), so only numerics
+        raise RuntimeError(
+            f"the separation check's linear program failed: {res.message}"
+        )
     return res.x[n:] < 0.5
 
 
@@ -263,5 +286,10 @@ def fit_newton(
     cov = linalg.inv(D.T @ (w[:, None] * D))
     cov = (cov + cov.T) / 2.0
     return LogisticFit(
-        params=beta, bse=np.sqrt(np.diag(cov)), cov_params=cov, llf=llf, n_iter=it, fit_intercept=fit_intercept
+        params=beta,
+        bse=np.sqrt(np.diag(cov)),
+        cov_params=cov,
+        llf=llf,
+        n_iter=it,
+        fit_intercept=fit_intercept,
     )

@@ -98,17 +98,25 @@ def gradient_descent(
             returns an array of the wrong shape.
     """
     if not callable(grad):
-        raise TypeError(f"grad must be a callable grad(w, X_batch, y_batch); got {type(grad).__name__}")
+        raise TypeError(
+            f"grad must be a callable grad(w, X_batch, y_batch); got {type(grad).__name__}"
+        )
     if loss is not None and not callable(loss):
-        raise TypeError(f"loss must be None or a callable loss(w, X, y); got {type(loss).__name__}")
+        raise TypeError(
+            f"loss must be None or a callable loss(w, X, y); got {type(loss).__name__}"
+        )
     if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be None or a callable callback(t, w); got {type(callback).__name__}")
+        raise TypeError(
+            f"callback must be None or a callable callback(t, w); got {type(callback).__name__}"
+        )
     X = as_matrix(X, "X")
     n, d = X.shape
     y = as_vector(y, "y", n=n)
     w = as_vector(w0, "w0").copy()
     if w.shape[0] != d:
-        raise ValueError(f"w0 has {w.shape[0]} entries but X has {d} columns; they must match")
+        raise ValueError(
+            f"w0 has {w.shape[0]} entries but X has {d} columns; they must match"
+        )
     step = _step_schedule(lr)
     epochs = check_int(epochs, "epochs", minimum=1)
     if batch_size is None:
@@ -140,7 +148,9 @@ def gradient_descent(
     with np.errstate(over="ignore", invalid="ignore"):
         history[0] = measure(w)
         if not np.isfinite(history[0]):
-            raise ValueError(f"the loss or gradient at w0 is not finite ({history[0]}); start from a finite point")
+            raise ValueError(
+                f"the loss or gradient at w0 is not finite ({history[0]}); start from a finite point"
+            )
         for epoch in range(1, epochs + 1):
             if batch_size < n and shuffle:
                 order = rng.permutation(n)
@@ -176,13 +186,21 @@ def _step_schedule(lr: Any) -> Callable[[int], float]:
             try:
                 return check_real(value, f"lr({t})", minimum=0.0, strict=True)
             except TypeError as exc:
-                raise TypeError(f"the step-size schedule must return a real number: {exc}") from exc
+                raise TypeError(
+                    f"the step-size schedule must return a real number: {exc}"
+                ) from exc
             except ValueError as exc:
-                raise ValueError(f"the step-size schedule must return a positive number: {exc}") from exc
+                raise ValueError(
+                    f"the step-size schedule must return a positive number: {exc}"
+                ) from exc
 
         return scheduled
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
-        raise TypeError(f"lr must be a positive number or a callable lr(t); got {type(lr).__name__}")
+    if isinstance(lr, bool) or not isinstance(
+        lr, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(
+            f"lr must be a positive number or a callable lr(t); got {type(lr).__name__}"
+        )
     value = check_real(lr, "lr", minimum=0.0, strict=True)
     return lambda t: value
 
@@ -190,7 +208,9 @@ def _step_schedule(lr: Any) -> Callable[[int], float]:
 def _check_grad(g: Any, d: int) -> np.ndarray:
     g = np.asarray(g, dtype=float)
     if g.shape != (d,):
-        raise ValueError(f"grad must return an array of shape ({d},), like w; got shape {g.shape}")
+        raise ValueError(
+            f"grad must return an array of shape ({d},), like w; got shape {g.shape}"
+        )
     return g
 
 
@@ -237,7 +257,9 @@ def least_squares_grad(w: Any, X: Any, y: Any) -> np.ndarray:
 
 def _check_labels(y: np.ndarray) -> None:
     if not np.all((y == 0.0) | (y == 1.0)):
-        raise ValueError("y must hold binary labels coded 0 and 1 for the logistic loss")
+        raise ValueError(
+            "y must hold binary labels coded 0 and 1 for the logistic loss"
+        )
 
 
 def logistic_loss(w: Any, X: Any, y: Any) -> float:

@@ -21,8 +21,8 @@ import hashlib
 import itertools
 import math
 import sys
-from statistics import NormalDist
 from collections.abc import Iterable, Sequence
+from statistics import NormalDist
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -68,7 +68,9 @@ class _Uniforms:
 
     def __call__(self) -> float:
         if self._pos == len(self._buf):
-            self._buf = (1.0 - self._rng.random(self._block)).tolist()  # (0, 1]: safe to take the log
+            self._buf = (
+                1.0 - self._rng.random(self._block)
+            ).tolist()  # (0, 1]: safe to take the log
             self._pos = 0
             self._block = min(2 * self._block, 4096)
         u = self._buf[self._pos]
@@ -114,7 +116,9 @@ def reservoir_sample(
     try:
         it = iter(iterable)
     except TypeError as exc:
-        raise TypeError(f"iterable must be iterable (a list, array, generator...); got {type(iterable).__name__}") from exc
+        raise TypeError(
+            f"iterable must be iterable (a list, array, generator...); got {type(iterable).__name__}"
+        ) from exc
     rng = np.random.default_rng(seed)
     draw = _Uniforms(rng)
     if k == 0:
@@ -128,7 +132,9 @@ def reservoir_sample(
     return (reservoir, draw.count) if return_draws else reservoir
 
 
-def _algorithm_r(it: Iterable[Any], reservoir: list[Any], k: int, draw: _Uniforms) -> None:
+def _algorithm_r(
+    it: Iterable[Any], reservoir: list[Any], k: int, draw: _Uniforms
+) -> None:
     # Item number i (1-based) is kept with probability k / i, in a uniformly chosen slot:
     # j = floor(u * i) is uniform on {0, ..., i-1}, and j < k has probability k / i. The items are read in
     # blocks and their random numbers drawn as one array, but every item still gets its own number and the
@@ -146,7 +152,9 @@ def _algorithm_r(it: Iterable[Any], reservoir: list[Any], k: int, draw: _Uniform
         i += len(block)
 
 
-def _algorithm_l(it: Iterable[Any], reservoir: list[Any], k: int, draw: _Uniforms) -> None:
+def _algorithm_l(
+    it: Iterable[Any], reservoir: list[Any], k: int, draw: _Uniforms
+) -> None:
     # Think of every item as carrying a uniform key and of the reservoir as the k smallest keys so far
     # (Li 1994). W is the largest key in the reservoir: a new item gets in with probability W, so the number
     # of items skipped before the next one that does is geometric; the new W is W times the largest of k
@@ -187,20 +195,35 @@ def allocate(
             smaller than the minimum per stratum requires, or ``sds`` missing, of the wrong length or
             negative for Neyman allocation.
     """
-    allocation = check_choice(allocation, "allocation", ("proportional", "neyman", "equal"))
+    allocation = check_choice(
+        allocation, "allocation", ("proportional", "neyman", "equal")
+    )
     N = np.asarray(sizes)
-    if N.ndim != 1 or N.size == 0 or not np.issubdtype(N.dtype, np.integer) or (N < 0).any():
-        raise ValueError("sizes must be a non-empty 1-D array of non-negative integers (stratum sizes)")
+    if (
+        N.ndim != 1
+        or N.size == 0
+        or not np.issubdtype(N.dtype, np.integer)
+        or (N < 0).any()
+    ):
+        raise ValueError(
+            "sizes must be a non-empty 1-D array of non-negative integers (stratum sizes)"
+        )
     N = N.astype(np.int64)
     n = check_int(n, "n", minimum=0)
     if n > N.sum():
-        raise ValueError(f"n must be at most the population size {int(N.sum())}; got {n}")
+        raise ValueError(
+            f"n must be at most the population size {int(N.sum())}; got {n}"
+        )
     if allocation == "neyman":
         if sds is None:
-            raise ValueError("Neyman allocation needs sds, the standard deviation within each stratum")
+            raise ValueError(
+                "Neyman allocation needs sds, the standard deviation within each stratum"
+            )
         S = np.asarray(sds, dtype=float)
         if S.shape != N.shape or not np.all(np.isfinite(S)) or (S < 0).any():
-            raise ValueError(f"sds must be {N.size} finite non-negative standard deviations; got {S.shape}")
+            raise ValueError(
+                f"sds must be {N.size} finite non-negative standard deviations; got {S.shape}"
+            )
         weight = N * S
     elif allocation == "proportional":
         weight = N.astype(float)
@@ -220,7 +243,9 @@ def allocate(
     ideal = np.zeros(N.size)
     while remaining > 0:
         w = np.where(free, weight, 0.0)
-        if w.sum() == 0:  # e.g. Neyman with S_h = 0 in every free stratum: fall back to proportional
+        if (
+            w.sum() == 0
+        ):  # e.g. Neyman with S_h = 0 in every free stratum: fall back to proportional
             w = np.where(free, N.astype(float), 0.0)
         ideal = remaining * w / w.sum()
         over = free & (ideal >= cap)
@@ -243,12 +268,16 @@ def _stratum_codes(df: pd.DataFrame, strata: list[str]) -> tuple[np.ndarray, int
     codes = np.zeros(len(df), dtype=np.int64)
     radix = 1
     for col in reversed(strata):
-        if isinstance(df[col].dtype, pd.CategoricalDtype):  # already coded: no hashing of 5M values
+        if isinstance(
+            df[col].dtype, pd.CategoricalDtype
+        ):  # already coded: no hashing of 5M values
             c, uniques = df[col].cat.codes.to_numpy(), df[col].cat.categories
         else:
             c, uniques = pd.factorize(df[col], sort=True)
         if (c < 0).any():
-            raise ValueError(f"strata column {col!r} has missing values; fill or drop them first")
+            raise ValueError(
+                f"strata column {col!r} has missing values; fill or drop them first"
+            )
         codes += c.astype(np.int64) * radix
         radix *= max(len(uniques), 1)
     if radix <= 50_000_000:
@@ -300,14 +329,18 @@ def stratified_sample(
     if not strata:
         raise ValueError("strata must name at least one column")
     check_columns(df, strata, "df")
-    allocation = check_choice(allocation, "allocation", ("proportional", "neyman", "equal"))
+    allocation = check_choice(
+        allocation, "allocation", ("proportional", "neyman", "equal")
+    )
     n = check_int(n, "n", minimum=1)
     if n > len(df):
         raise ValueError(f"n must be at most the number of rows ({len(df)}); got {n}")
     sds = None
     if allocation == "neyman":
         if value is None:
-            raise ValueError("allocation='neyman' needs value=, the column whose spread drives the allocation")
+            raise ValueError(
+                "allocation='neyman' needs value=, the column whose spread drives the allocation"
+            )
         check_columns(df, [value], "df")
     codes, H = _stratum_codes(df, strata)
     N_h = np.bincount(codes, minlength=H)
@@ -319,11 +352,17 @@ def stratified_sample(
         s2 = np.bincount(codes, weights=y * y, minlength=H)
         ss = np.maximum(s2 - s1 * s1 / N_h, 0.0)
         sds = np.sqrt(np.where(N_h > 1, ss / np.maximum(N_h - 1, 1), 0.0))
-    n_h = allocate(N_h, n, allocation=allocation, sds=sds, min_per_stratum=min_per_stratum)
+    n_h = allocate(
+        N_h, n, allocation=allocation, sds=sds, min_per_stratum=min_per_stratum
+    )
     rng = np.random.default_rng(seed)
     order = np.argsort(codes, kind="stable")  # radix sort for small integer codes
     start = np.concatenate([[0], np.cumsum(N_h)[:-1]])
-    picks = [order[start[h] + rng.choice(N_h[h], size=n_h[h], replace=False)] for h in range(H) if n_h[h]]
+    picks = [
+        order[start[h] + rng.choice(N_h[h], size=n_h[h], replace=False)]
+        for h in range(H)
+        if n_h[h]
+    ]
     idx = np.sort(np.concatenate(picks))
     return df.iloc[idx]
 
@@ -347,8 +386,12 @@ def _salt64(salt: str) -> np.uint64:
 def _key64(keys: Any) -> np.ndarray:
     """Keys as uint64: integers by their 64-bit two's complement, strings by the first 8 bytes of SHA-256."""
     if isinstance(keys, (str, bytes)) or not hasattr(keys, "__len__"):
-        raise TypeError(f"keys must be a sequence or array of integers or strings; got {type(keys).__name__}")
-    if isinstance(keys, (pd.Series, pd.Index)) and isinstance(keys.dtype, pd.CategoricalDtype):
+        raise TypeError(
+            f"keys must be a sequence or array of integers or strings; got {type(keys).__name__}"
+        )
+    if isinstance(keys, (pd.Series, pd.Index)) and isinstance(
+        keys.dtype, pd.CategoricalDtype
+    ):
         keys = keys.astype(keys.dtype.categories.dtype)
     if isinstance(keys, (pd.Series, pd.Index)) and keys.isna().any():
         raise ValueError("keys must not contain missing values")
@@ -358,12 +401,18 @@ def _key64(keys: Any) -> np.ndarray:
     if arr.dtype == bool:
         raise TypeError("keys must be integers or strings; got booleans")
     if np.issubdtype(arr.dtype, np.integer):
-        return arr.astype(np.int64).view(np.uint64) if arr.dtype != np.uint64 else arr.copy()
+        return (
+            arr.astype(np.int64).view(np.uint64)
+            if arr.dtype != np.uint64
+            else arr.copy()
+        )
     if arr.dtype.kind in "USO":
         out = np.empty(arr.size, dtype=np.uint64)
         for i, key in enumerate(arr.tolist()):
             if not isinstance(key, str):
-                raise TypeError(f"keys must be all integers or all strings; got {type(key).__name__} at {i}")
+                raise TypeError(
+                    f"keys must be all integers or all strings; got {type(key).__name__} at {i}"
+                )
             out[i] = int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16], 16)
         return out
     raise TypeError(f"keys must be integers or strings; got dtype {arr.dtype}")
@@ -415,7 +464,10 @@ def hash_sample(keys: Any, fraction: float, *, salt: str = "") -> np.ndarray:
 
 # -------------------------------------------------------------------------------------------------- pps
 def pps_poisson_sample(
-    sizes: Sequence[float] | np.ndarray, n_expected: float, *, seed: int | np.random.Generator | None = None
+    sizes: Sequence[float] | np.ndarray,
+    n_expected: float,
+    *,
+    seed: int | np.random.Generator | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Poisson sampling with probability proportional to size: each unit is kept independently.
 
@@ -433,11 +485,15 @@ def pps_poisson_sample(
     """
     s = np.asarray(sizes, dtype=float)
     if s.ndim != 1 or s.size == 0 or not np.all(np.isfinite(s)) or (s < 0).any():
-        raise ValueError("sizes must be a non-empty 1-D array of finite, non-negative measures of size")
+        raise ValueError(
+            "sizes must be a non-empty 1-D array of finite, non-negative measures of size"
+        )
     n_expected = check_real(n_expected, "n_expected", minimum=0.0, strict=True)
     n_pos = int((s > 0).sum())
     if n_expected > n_pos:
-        raise ValueError(f"n_expected must be at most the number of units with positive size ({n_pos})")
+        raise ValueError(
+            f"n_expected must be at most the number of units with positive size ({n_pos})"
+        )
     pi = np.zeros_like(s)
     certain = np.zeros(s.size, dtype=bool)
     while True:
@@ -494,7 +550,9 @@ def srs_mean(y: Any, population_size: int | None = None) -> Estimate:
     return Estimate(float(y.mean()), float(math.sqrt(fpc * y.var(ddof=1) / n)))
 
 
-def stratified_mean(y: Any, stratum: Any, population_sizes: dict[Any, int] | pd.Series) -> Estimate:
+def stratified_mean(
+    y: Any, stratum: Any, population_sizes: dict[Any, int] | pd.Series
+) -> Estimate:
     """The stratified mean ``sum_h W_h ybar_h`` and its SE ``sqrt(sum_h W_h^2 (1 - n_h/N_h) s_h^2 / n_h)``.
 
     Args:
@@ -507,17 +565,31 @@ def stratified_mean(y: Any, stratum: Any, population_sizes: dict[Any, int] | pd.
             is not in ``population_sizes``.
     """
     y = _as_values(y)
-    lab = pd.Series(np.asarray(stratum)) if not isinstance(stratum, pd.Series) else stratum.reset_index(drop=True)
+    lab = (
+        pd.Series(np.asarray(stratum))
+        if not isinstance(stratum, pd.Series)
+        else stratum.reset_index(drop=True)
+    )
     if len(lab) != y.size:
-        raise ValueError(f"stratum has {len(lab)} labels for {y.size} values; they must match")
+        raise ValueError(
+            f"stratum has {len(lab)} labels for {y.size} values; they must match"
+        )
     Nh = pd.Series(population_sizes, dtype=float)
     unknown = set(lab.unique()) - set(Nh.index)
     if unknown:
-        raise ValueError(f"sampled strata missing from population_sizes: {sorted(map(str, unknown))[:5]}")
-    g = pd.DataFrame({"h": lab.to_numpy(), "y": y}).groupby("h", observed=True)["y"].agg(["size", "mean", "var"])
+        raise ValueError(
+            f"sampled strata missing from population_sizes: {sorted(map(str, unknown))[:5]}"
+        )
+    g = (
+        pd.DataFrame({"h": lab.to_numpy(), "y": y})
+        .groupby("h", observed=True)["y"]
+        .agg(["size", "mean", "var"])
+    )
     g = g.reindex(Nh.index)
     if g["size"].isna().any() or (g["size"] < 2).any():
-        raise ValueError("every stratum of the population needs at least 2 sampled values")
+        raise ValueError(
+            "every stratum of the population needs at least 2 sampled values"
+        )
     W = Nh / Nh.sum()
     value = float((W * g["mean"]).sum())
     var = float((W**2 * (1 - g["size"] / Nh) * g["var"] / g["size"]).sum())
@@ -532,7 +604,9 @@ def hajek_mean(y: Any, pi: Any) -> Estimate:
     y = _as_values(y)
     p = _as_values(pi, "pi")
     if p.size != y.size:
-        raise ValueError(f"pi has {p.size} entries for {y.size} values; they must match")
+        raise ValueError(
+            f"pi has {p.size} entries for {y.size} values; they must match"
+        )
     if (p <= 0).any() or (p > 1).any():
         raise ValueError("pi must be inclusion probabilities in (0, 1]")
     w = 1.0 / p
@@ -555,7 +629,9 @@ def cluster_mean(y: Any, cluster: Any) -> Estimate:
     y = _as_values(y)
     c = np.asarray(cluster)
     if c.shape != y.shape:
-        raise ValueError(f"cluster has shape {c.shape} for {y.size} values; they must match")
+        raise ValueError(
+            f"cluster has shape {c.shape} for {y.size} values; they must match"
+        )
     _, inv = np.unique(c, return_inverse=True)
     m = int(inv.max()) + 1
     if m < 2:

@@ -32,8 +32,17 @@ from dsinterview.data.journeys import (
     make_journeys,
     media_truth,
 )
-from dsinterview.data.real import load_diabetes, load_hitters, load_movielens, load_rdataset, load_spector
-from dsinterview.data.regression import correlated_regression_coefficients, make_correlated_regression
+from dsinterview.data.real import (
+    load_diabetes,
+    load_hitters,
+    load_movielens,
+    load_rdataset,
+    load_spector,
+)
+from dsinterview.data.regression import (
+    correlated_regression_coefficients,
+    make_correlated_regression,
+)
 from dsinterview.data.search_queries import SearchQueryData, make_search_queries
 from dsinterview.data.streams import drifting_stream_coefficients, make_drifting_stream
 
@@ -41,8 +50,16 @@ register(
     ShippedDataset(
         "correlated_regression",
         make_correlated_regression,
-        dict(n_samples=200, n_groups=3, group_size=3, n_noise=3, rho=0.95, coef=[3.0, -2.0, 1.5],
-             noise_sd=1.0, seed=2026),
+        dict(
+            n_samples=200,
+            n_groups=3,
+            group_size=3,
+            n_noise=3,
+            rho=0.95,
+            coef=[3.0, -2.0, 1.5],
+            noise_sd=1.0,
+            seed=2026,
+        ),
         "Three groups of three near-duplicate features (correlation 0.95), one active per group, and "
         "three noise features.",
     )

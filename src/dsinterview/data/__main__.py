@@ -1,7 +1,7 @@
 """Command line for the shipped datasets.
 
-    python -m dsinterview.data regenerate NAME [NAME ...]   # or --all
-    python -m dsinterview.data verify                       # check every file against the manifest
+python -m dsinterview.data regenerate NAME [NAME ...]   # or --all
+python -m dsinterview.data verify                       # check every file against the manifest
 """
 
 from __future__ import annotations
@@ -13,11 +13,17 @@ from dsinterview.data import SHIPPED, DatasetError, load, regenerate
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dsinterview.data", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m dsinterview.data", description=__doc__.splitlines()[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    regen = sub.add_parser("regenerate", help="rebuild shipped datasets from their seeds")
+    regen = sub.add_parser(
+        "regenerate", help="rebuild shipped datasets from their seeds"
+    )
     regen.add_argument("names", nargs="*", help=f"any of {sorted(SHIPPED)}")
-    regen.add_argument("--all", action="store_true", help="rebuild every shipped dataset")
+    regen.add_argument(
+        "--all", action="store_true", help="rebuild every shipped dataset"
+    )
     sub.add_parser("verify", help="check every shipped file against the manifest")
     args = parser.parse_args(argv)
 

@@ -65,7 +65,9 @@ def _lookup(name: str) -> ShippedDataset:
     if not isinstance(name, str):
         raise TypeError(f"name must be a string; got {type(name).__name__}")
     if name not in SHIPPED:
-        raise ValueError(f"no shipped dataset named {name!r}; the shipped datasets are {sorted(SHIPPED)}")
+        raise ValueError(
+            f"no shipped dataset named {name!r}; the shipped datasets are {sorted(SHIPPED)}"
+        )
     return SHIPPED[name]
 
 
@@ -103,7 +105,9 @@ def load(name: str, *, data_dir: Path | None = None) -> pd.DataFrame:
     data_dir = Path(data_dir or DATA_DIR)
     path = data_dir / dataset.filename
     if not path.exists():
-        raise DatasetMissingError(f"dataset file {path} is missing; {_regenerate_hint(name)}")
+        raise DatasetMissingError(
+            f"dataset file {path} is missing; {_regenerate_hint(name)}"
+        )
     expected = read_manifest(data_dir).get(name, {}).get("sha256")
     actual = sha256_of(path)
     if actual != expected:
@@ -123,7 +127,11 @@ def regenerate(name: str, *, data_dir: Path | None = None) -> Path:
     path = data_dir / dataset.filename
     write_csv(df, path)
     manifest_path = data_dir / MANIFEST_NAME
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest = (
+        json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest_path.exists()
+        else {}
+    )
     manifest[name] = {
         "file": dataset.filename,
         "sha256": sha256_of(path),
@@ -132,5 +140,7 @@ def regenerate(name: str, *, data_dir: Path | None = None) -> Path:
         "generator": f"{dataset.generator.__module__}.{dataset.generator.__qualname__}",
         "params": dict(dataset.params),
     }
-    manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n", encoding="utf-8")
+    manifest_path.write_text(
+        json.dumps(dict(sorted(manifest.items())), indent=2) + "\n", encoding="utf-8"
+    )
     return path

@@ -54,7 +54,14 @@ CHANNELS: tuple[str, ...] = (
 )
 
 #: Paid channels: the ones with media spend in the daily view (email is owned, organic is free).
-PAID_CHANNELS: tuple[str, ...] = ("video", "display", "social", "nonbrand_search", "affiliate", "brand_search")
+PAID_CHANNELS: tuple[str, ...] = (
+    "video",
+    "display",
+    "social",
+    "nonbrand_search",
+    "affiliate",
+    "brand_search",
+)
 
 #: Journey parameters per channel (the ground truth of :func:`make_journeys`).
 #: rate: mean touches per person at average intent; selection: how strongly exposure follows intent;
@@ -65,7 +72,9 @@ JOURNEY_PARAMS: dict[str, dict[str, float]] = {
     "display": dict(rate=0.45, selection=0.0, lift=0.006, lag_days=12.0, cost=0.90),
     "social": dict(rate=0.35, selection=0.2, lift=0.025, lag_days=9.0, cost=1.30),
     "email": dict(rate=0.20, selection=0.7, lift=0.012, lag_days=6.0, cost=0.01),
-    "nonbrand_search": dict(rate=0.30, selection=0.4, lift=0.030, lag_days=4.0, cost=1.10),
+    "nonbrand_search": dict(
+        rate=0.30, selection=0.4, lift=0.030, lag_days=4.0, cost=1.10
+    ),
     "organic": dict(rate=0.25, selection=1.0, lift=0.006, lag_days=2.0, cost=0.0),
     "affiliate": dict(rate=0.10, selection=1.0, lift=0.006, lag_days=1.0, cost=1.50),
     "brand_search": dict(rate=0.15, selection=1.6, lift=0.003, lag_days=0.5, cost=0.80),
@@ -101,13 +110,19 @@ def _params(lift: Mapping[str, float] | None) -> pd.DataFrame:
     table = pd.DataFrame(JOURNEY_PARAMS).T.loc[list(CHANNELS)]
     if lift is not None:
         if not isinstance(lift, Mapping):
-            raise TypeError(f"lift must be a mapping of channel -> probability; got {type(lift).__name__}")
+            raise TypeError(
+                f"lift must be a mapping of channel -> probability; got {type(lift).__name__}"
+            )
         for ch, value in lift.items():
             if ch not in table.index:
-                raise ValueError(f"lift names an unknown channel {ch!r}; channels are {list(CHANNELS)}")
+                raise ValueError(
+                    f"lift names an unknown channel {ch!r}; channels are {list(CHANNELS)}"
+                )
             value = check_real(value, f"lift[{ch!r}]", minimum=0.0)
             if value >= 1.0:
-                raise ValueError(f"lift[{ch!r}] is a probability and must be below 1; got {value:g}")
+                raise ValueError(
+                    f"lift[{ch!r}] is a probability and must be below 1; got {value:g}"
+                )
             table.loc[ch, "lift"] = value
     return table
 
@@ -116,14 +131,20 @@ def _check_holdout(holdout: Mapping[str, float] | None) -> dict[str, float]:
     if holdout is None:
         return {}
     if not isinstance(holdout, Mapping):
-        raise TypeError(f"holdout must be a mapping of channel -> fraction; got {type(holdout).__name__}")
+        raise TypeError(
+            f"holdout must be a mapping of channel -> fraction; got {type(holdout).__name__}"
+        )
     out = {}
     for ch, frac in holdout.items():
         if ch not in CHANNELS:
-            raise ValueError(f"holdout names an unknown channel {ch!r}; channels are {list(CHANNELS)}")
+            raise ValueError(
+                f"holdout names an unknown channel {ch!r}; channels are {list(CHANNELS)}"
+            )
         frac = check_real(frac, f"holdout[{ch!r}]", minimum=0.0, strict=True)
         if frac >= 1.0:
-            raise ValueError(f"holdout[{ch!r}] is the fraction held out and must be below 1; got {frac:g}")
+            raise ValueError(
+                f"holdout[{ch!r}] is the fraction held out and must be below 1; got {frac:g}"
+            )
         out[ch] = frac
     return out
 
@@ -131,15 +152,22 @@ def _check_holdout(holdout: Mapping[str, float] | None) -> dict[str, float]:
 class _World(NamedTuple):
     baseline: np.ndarray  # (n,) baseline sign-up probability
     rates: np.ndarray  # (n, C) Poisson rates before the video effect
-    u_touch: np.ndarray  # (n, C) uniforms that fix the touch counts (common random numbers)
+    u_touch: (
+        np.ndarray
+    )  # (n, C) uniforms that fix the touch counts (common random numbers)
     lift: np.ndarray  # (C,)
     video_to_search: float
     max_touches: int
 
 
 def _draw_world(
-    n_users: int, seed: int, params: pd.DataFrame, baseline_logit: float, intent_slope: float,
-    video_to_search: float, max_touches: int,
+    n_users: int,
+    seed: int,
+    params: pd.DataFrame,
+    baseline_logit: float,
+    intent_slope: float,
+    video_to_search: float,
+    max_touches: int,
 ) -> tuple[_World, np.random.Generator]:
     rng = np.random.default_rng(seed)
     z = rng.standard_normal(n_users)
@@ -147,7 +175,14 @@ def _draw_world(
     sel = params["selection"].to_numpy()
     rates = params["rate"].to_numpy() * np.exp(np.outer(z, sel) - sel**2 / 2)
     u_touch = rng.random((n_users, len(CHANNELS)))
-    world = _World(baseline, rates, u_touch, params["lift"].to_numpy(), video_to_search, max_touches)
+    world = _World(
+        baseline,
+        rates,
+        u_touch,
+        params["lift"].to_numpy(),
+        video_to_search,
+        max_touches,
+    )
     return world, rng
 
 
@@ -167,12 +202,16 @@ def _touch_counts(world: _World, off: np.ndarray | None = None) -> np.ndarray:
     """Touch counts per person and channel; ``off`` (n, C) boolean switches a channel off for a person."""
     rates = world.rates.copy()
     video = CHANNELS.index("video")
-    counts_video = _poisson_inverse(world.u_touch[:, video], rates[:, video], world.max_touches)
+    counts_video = _poisson_inverse(
+        world.u_touch[:, video], rates[:, video], world.max_touches
+    )
     if off is not None:
         counts_video = np.where(off[:, video], 0, counts_video)
     saw_video = counts_video > 0
     for ch in ("brand_search", "organic"):
-        rates[:, CHANNELS.index(ch)] *= np.where(saw_video, 1.0 + world.video_to_search, 1.0)
+        rates[:, CHANNELS.index(ch)] *= np.where(
+            saw_video, 1.0 + world.video_to_search, 1.0
+        )
     counts = _poisson_inverse(world.u_touch, rates, world.max_touches)
     counts[:, video] = counts_video
     if off is not None:
@@ -185,7 +224,9 @@ def _conversion_probability(world: _World, counts: np.ndarray) -> np.ndarray:
     return 1.0 - (1.0 - world.baseline) * survive
 
 
-def _check_journey_args(n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches):
+def _check_journey_args(
+    n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
+):
     n_users = check_int(n_users, "n_users", minimum=1)
     check_int(seed, "seed", minimum=0)
     baseline_logit = check_real(baseline_logit, "baseline_logit")
@@ -224,13 +265,23 @@ def make_journeys(
     Returns:
         :class:`Journeys` with ``touches`` sorted by person and time, and ``users``.
     """
-    n_users, baseline_logit, intent_slope, video_to_search, max_touches = _check_journey_args(
-        n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
+    n_users, baseline_logit, intent_slope, video_to_search, max_touches = (
+        _check_journey_args(
+            n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
+        )
     )
     window_days = check_real(window_days, "window_days", minimum=0.0, strict=True)
     params = _params(lift)
     held = _check_holdout(holdout)
-    world, rng = _draw_world(n_users, seed, params, baseline_logit, intent_slope, video_to_search, max_touches)
+    world, rng = _draw_world(
+        n_users,
+        seed,
+        params,
+        baseline_logit,
+        intent_slope,
+        video_to_search,
+        max_touches,
+    )
     end_day = 45.0 + window_days * rng.random(n_users)
     u_convert = rng.random(n_users)
     # The experiment's randomisation has its own stream, so a holdout leaves every other draw unchanged.
@@ -254,9 +305,13 @@ def make_journeys(
     chan = np.repeat(np.tile(np.arange(len(CHANNELS)), n_users), flat)
     rng_touch = np.random.default_rng([seed, 2])
     lag = rng_touch.gamma(2.0, params["lag_days"].to_numpy()[chan] / 2.0)
-    cost = params["cost"].to_numpy()[chan] * rng_touch.lognormal(-0.5 * 0.3**2, 0.3, size=chan.size)
+    cost = params["cost"].to_numpy()[chan] * rng_touch.lognormal(
+        -0.5 * 0.3**2, 0.3, size=chan.size
+    )
     if held:
-        slot = np.arange(flat.size).repeat(flat)  # (person, channel) cell of every touch
+        slot = np.arange(flat.size).repeat(
+            flat
+        )  # (person, channel) cell of every touch
         rank = np.arange(slot.size) - np.r_[0, np.cumsum(flat)[:-1]].repeat(flat)
         keep = rank < counts.ravel()[slot]
         user, chan, lag, cost = user[keep], chan[keep], lag[keep], cost[keep]
@@ -271,7 +326,14 @@ def make_journeys(
         }
     )
     touches["channel"] = touches["channel"].astype(str)
-    users.insert(1, "end_time", _START + np.round(end_day * _SECONDS_PER_DAY).astype(np.int64).astype("timedelta64[s]"))
+    users.insert(
+        1,
+        "end_time",
+        _START
+        + np.round(end_day * _SECONDS_PER_DAY)
+        .astype(np.int64)
+        .astype("timedelta64[s]"),
+    )
     users.insert(2, "converted", converted)
     return Journeys(touches, users)
 
@@ -298,16 +360,28 @@ def journey_truth(
         ``spend`` (expected dollars), ``incremental`` (expected incremental sign-ups) and ``cost_per_incremental``.
         ``attrs`` holds ``expected_signups`` (all channels on) and ``baseline_signups`` (all off).
     """
-    n_users, baseline_logit, intent_slope, video_to_search, max_touches = _check_journey_args(
-        n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
+    n_users, baseline_logit, intent_slope, video_to_search, max_touches = (
+        _check_journey_args(
+            n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
+        )
     )
     params = _params(lift)
-    world, _ = _draw_world(n_users, seed, params, baseline_logit, intent_slope, video_to_search, max_touches)
+    world, _ = _draw_world(
+        n_users,
+        seed,
+        params,
+        baseline_logit,
+        intent_slope,
+        video_to_search,
+        max_touches,
+    )
     counts = _touch_counts(world)
     p_all = _conversion_probability(world, counts)
     rows = []
     for j, ch in enumerate(CHANNELS):
-        if ch == "video":  # switching video off also removes the searches it caused: redraw the counts
+        if (
+            ch == "video"
+        ):  # switching video off also removes the searches it caused: redraw the counts
             off = np.zeros_like(counts, dtype=bool)
             off[:, j] = True
             counts_off = _touch_counts(world, off)
@@ -317,8 +391,16 @@ def journey_truth(
         p_off = _conversion_probability(world, counts_off)
         spend = float(counts[:, j].sum() * params.loc[ch, "cost"])
         inc = float(p_all.sum() - p_off.sum())
-        rows.append(dict(channel=ch, lift=float(params.loc[ch, "lift"]), exposed=int((counts[:, j] > 0).sum()),
-                         spend=spend, incremental=inc, cost_per_incremental=spend / inc if inc > 0 else np.inf))
+        rows.append(
+            dict(
+                channel=ch,
+                lift=float(params.loc[ch, "lift"]),
+                exposed=int((counts[:, j] > 0).sum()),
+                spend=spend,
+                incremental=inc,
+                cost_per_incremental=spend / inc if inc > 0 else np.inf,
+            )
+        )
     truth = pd.DataFrame(rows).set_index("channel")
     truth.attrs["expected_signups"] = float(p_all.sum())
     truth.attrs["baseline_signups"] = float(world.baseline.sum())
@@ -347,46 +429,79 @@ def journeys_table(
     check_columns(touches, ["user_id", "timestamp", "channel"], "touches")
     check_columns(users, ["user_id", "end_time", "converted"], "users")
     if users["user_id"].duplicated().any():
-        raise ValueError("users has a repeated user_id; it must hold one row per person")
+        raise ValueError(
+            "users has a repeated user_id; it must hold one row per person"
+        )
     person = pd.Index(users["user_id"]).get_indexer(touches["user_id"])
     if (person < 0).any():
-        raise ValueError(f"{int((person < 0).sum())} touches belong to no person in users; every user_id must be there")
-    seconds = touches["timestamp"].to_numpy().astype("datetime64[ns]").astype(np.int64) / 1e9
-    end = users["end_time"].to_numpy().astype("datetime64[ns]").astype(np.int64)[person] / 1e9
+        raise ValueError(
+            f"{int((person < 0).sum())} touches belong to no person in users; every user_id must be there"
+        )
+    seconds = (
+        touches["timestamp"].to_numpy().astype("datetime64[ns]").astype(np.int64) / 1e9
+    )
+    end = (
+        users["end_time"].to_numpy().astype("datetime64[ns]").astype(np.int64)[person]
+        / 1e9
+    )
     # Channel codes in name order, so sorting by code breaks same-second ties by channel name.
     codes, names = pd.factorize(touches["channel"], sort=True)
     if (codes < 0).any():
-        raise ValueError("touches['channel'] has missing values; every touch needs a channel")
+        raise ValueError(
+            "touches['channel'] has missing values; every touch needs a channel"
+        )
     order = np.lexsort((codes, seconds, person))
-    person, seconds, end, codes = person[order], seconds[order], end[order], codes[order]
+    person, seconds, end, codes = (
+        person[order],
+        seconds[order],
+        end[order],
+        codes[order],
+    )
     keep = np.ones(len(order), dtype=bool)
     if lookback_days is not None:
-        lookback_days = check_real(lookback_days, "lookback_days", minimum=0.0, strict=True)
+        lookback_days = check_real(
+            lookback_days, "lookback_days", minimum=0.0, strict=True
+        )
         keep &= (end - seconds) <= lookback_days * _SECONDS_PER_DAY
         person, seconds, codes = person[keep], seconds[keep], codes[keep]
     if session_gap_minutes is not None:
-        gap = check_real(session_gap_minutes, "session_gap_minutes", minimum=0.0, strict=True)
-        close = np.r_[False, (person[1:] == person[:-1]) & (np.diff(seconds) < gap * 60)]
+        gap = check_real(
+            session_gap_minutes, "session_gap_minutes", minimum=0.0, strict=True
+        )
+        close = np.r_[
+            False, (person[1:] == person[:-1]) & (np.diff(seconds) < gap * 60)
+        ]
         person, codes = person[~close], codes[~close]
     # Vectorised paths: each touch's channel as a fixed-width code; a person's path is a contiguous slice of
     # the code buffer (touches are sorted by person), so distinct paths are distinct byte strings.
     buf = codes.astype(">u2").tobytes()
-    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if len(person) else np.array([], dtype=int)
+    starts = (
+        np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+        if len(person)
+        else np.array([], dtype=int)
+    )
     ends = np.r_[starts[1:], len(person)]
     keys = [buf[2 * s : 2 * e] for s, e in zip(starts.tolist(), ends.tolist())]
     converted = users["converted"].to_numpy().astype(np.int64)[person[starts]]
-    per_path = pd.DataFrame({"key": keys, "conversions": converted}).groupby("key", sort=False)["conversions"]
+    per_path = pd.DataFrame({"key": keys, "conversions": converted}).groupby(
+        "key", sort=False
+    )["conversions"]
     table = per_path.agg(["sum", "size"]).reset_index()
     names = np.asarray(names, dtype=object)
-    table["path"] = [names[np.frombuffer(k, dtype=">u2")].tolist() for k in table["key"]]
+    table["path"] = [
+        names[np.frombuffer(k, dtype=">u2")].tolist() for k in table["key"]
+    ]
     table["path_str"] = [" > ".join(p) for p in table["path"]]
     table["conversions"] = table["sum"].astype(np.int64)
     table["non_conversions"] = (table["size"] - table["sum"]).astype(np.int64)
-    table = table.sort_values(["size", "path_str"], ascending=[False, True], kind="stable")
+    table = table.sort_values(
+        ["size", "path_str"], ascending=[False, True], kind="stable"
+    )
     return table[["path", "conversions", "non_conversions"]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------- media
+
 
 def geometric_adstock(spend: np.ndarray, decay: float) -> np.ndarray:
     """Carry-over along the first axis: ``a_t = decay * a_{t-1} + (1 - decay) * x_t`` (``a_{-1} = 0``).
@@ -416,16 +531,24 @@ def media_truth() -> pd.DataFrame:
 
 
 def _media_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, list, np.ndarray]:
-    check_columns(frame, ["date", "region", "population"] + [f"spend_{c}" for c in PAID_CHANNELS], "frame")
+    check_columns(
+        frame,
+        ["date", "region", "population"] + [f"spend_{c}" for c in PAID_CHANNELS],
+        "frame",
+    )
     f = frame.sort_values(["region", "date"], kind="stable")
     regions = list(pd.unique(f["region"]))
     n_days = len(f) // len(regions)
     if n_days * len(regions) != len(f):
-        raise ValueError("frame must hold every region on every date (a balanced panel)")
+        raise ValueError(
+            "frame must hold every region on every date (a balanced panel)"
+        )
     return f, regions, n_days
 
 
-def expected_signups(frame: pd.DataFrame, params: Mapping[str, Mapping[str, float]] | None = None) -> pd.Series:
+def expected_signups(
+    frame: pd.DataFrame, params: Mapping[str, Mapping[str, float]] | None = None
+) -> pd.Series:
     """The true expected sign-ups of a daily-media frame (as made by :func:`make_daily_media`, any spend plan).
 
     Uses its ``baseline`` column and the spend columns, adstocked per region in date order, with
@@ -439,7 +562,12 @@ def expected_signups(frame: pd.DataFrame, params: Mapping[str, Mapping[str, floa
     for ch in PAID_CHANNELS:
         p = params[ch]
         x = (f[f"spend_{ch}"].to_numpy() / pop).reshape(len(regions), n_days).T
-        mean += pop * media_response(geometric_adstock(x, p["decay"]), p["beta"], p["kappa"]).T.ravel()
+        mean += (
+            pop
+            * media_response(
+                geometric_adstock(x, p["decay"]), p["beta"], p["kappa"]
+            ).T.ravel()
+        )
     return pd.Series(mean, index=f.index, name="expected_signups").loc[frame.index]
 
 
@@ -476,7 +604,9 @@ def make_daily_media(
     for w in launch_weeks:
         check_int(w, "launch_weeks[...]", minimum=0)
         if w >= n_weeks:
-            raise ValueError(f"every launch week must be below n_weeks={n_weeks}; got {w}")
+            raise ValueError(
+                f"every launch week must be below n_weeks={n_weeks}; got {w}"
+            )
     params = MEDIA_PARAMS if params is None else params
     rng = np.random.default_rng(seed)
     n_days = 7 * n_weeks
@@ -492,12 +622,20 @@ def make_daily_media(
     spend = {}
     for ch in PAID_CHANNELS:
         on = rng.random((n_weeks, n_regions)) < 0.85
-        weekly = np.where(on, rng.lognormal(-0.5 * 0.6**2, 0.6, (n_weeks, n_regions)), 0.0)
+        weekly = np.where(
+            on, rng.lognormal(-0.5 * 0.6**2, 0.6, (n_weeks, n_regions)), 0.0
+        )
         daily = weekly[week] * rng.lognormal(-0.5 * 0.15**2, 0.15, (n_days, n_regions))
         if ch == "brand_search":
-            daily = base / base.mean() * rng.lognormal(-0.5 * 0.4**2, 0.4, (n_days, n_regions))
+            daily = (
+                base
+                / base.mean()
+                * rng.lognormal(-0.5 * 0.4**2, 0.4, (n_days, n_regions))
+            )
         if ch == "video":
-            daily = np.where((launch[None, :] >= 0) & (week[:, None] >= launch[None, :]), daily, 0.0)
+            daily = np.where(
+                (launch[None, :] >= 0) & (week[:, None] >= launch[None, :]), daily, 0.0
+            )
         spend[ch] = params[ch]["spend"] * daily * pop[None, :]
     frame = pd.DataFrame(
         {
@@ -510,5 +648,7 @@ def make_daily_media(
     )
     for ch in PAID_CHANNELS:
         frame[f"spend_{ch}"] = np.round(spend[ch].T.ravel(), 2)
-    frame["signups"] = rng.poisson(expected_signups(frame, params).to_numpy()).astype(np.int64)
+    frame["signups"] = rng.poisson(expected_signups(frame, params).to_numpy()).astype(
+        np.int64
+    )
     return frame

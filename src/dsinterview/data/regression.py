@@ -9,7 +9,10 @@ from dsinterview._validate import check_int, check_real
 
 
 def correlated_regression_coefficients(
-    n_groups: int = 3, group_size: int = 3, n_noise: int = 3, coef: tuple[float, ...] = (3.0, -2.0, 1.5)
+    n_groups: int = 3,
+    group_size: int = 3,
+    n_noise: int = 3,
+    coef: tuple[float, ...] = (3.0, -2.0, 1.5),
 ) -> pd.Series:
     """The true coefficients behind :func:`make_correlated_regression` with the same arguments.
 
@@ -25,7 +28,9 @@ def correlated_regression_coefficients(
 
 def _feature_names(n_groups: int, group_size: int, n_noise: int) -> list[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
-    names = [f"g{g}_{letters[j]}" for g in range(1, n_groups + 1) for j in range(group_size)]
+    names = [
+        f"g{g}_{letters[j]}" for g in range(1, n_groups + 1) for j in range(group_size)
+    ]
     return names + [f"noise_{k}" for k in range(1, n_noise + 1)]
 
 
@@ -53,14 +58,18 @@ def make_correlated_regression(
     n_groups = check_int(n_groups, "n_groups", minimum=1)
     group_size = check_int(group_size, "group_size", minimum=1)
     if group_size > 26:
-        raise ValueError(f"group_size must be at most 26 (features are lettered); got {group_size}")
+        raise ValueError(
+            f"group_size must be at most 26 (features are lettered); got {group_size}"
+        )
     n_noise = check_int(n_noise, "n_noise", minimum=0)
     rho = check_real(rho, "rho", minimum=0.0)
     if rho >= 1.0:
         raise ValueError(f"rho must be in [0, 1); got {rho}")
     noise_sd = check_real(noise_sd, "noise_sd", minimum=0.0)
     if len(coef) != n_groups:
-        raise ValueError(f"coef must have one entry per group ({n_groups}); got {len(coef)}")
+        raise ValueError(
+            f"coef must have one entry per group ({n_groups}); got {len(coef)}"
+        )
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n_samples, n_groups))
     e = rng.standard_normal((n_samples, n_groups, group_size))
@@ -69,5 +78,7 @@ def make_correlated_regression(
     X = np.hstack([grouped.reshape(n_samples, n_groups * group_size), noise])
     df = pd.DataFrame(X, columns=_feature_names(n_groups, group_size, n_noise))
     beta = correlated_regression_coefficients(n_groups, group_size, n_noise, coef)
-    df["y"] = df[beta.index].to_numpy() @ beta.to_numpy() + noise_sd * rng.standard_normal(n_samples)
+    df["y"] = df[
+        beta.index
+    ].to_numpy() @ beta.to_numpy() + noise_sd * rng.standard_normal(n_samples)
     return df

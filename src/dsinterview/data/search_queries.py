@@ -67,29 +67,88 @@ PLAY_MODEL: dict[str, object] = {
 #: Strength of the daily cycle of search volume: p(hour) ∝ exp(HOUR_CYCLE * cos(2 pi (hour - 21) / 24)).
 HOUR_CYCLE: float = 1.0
 
-_ADJ = ("silent dark lost last red broken hidden golden wild secret frozen bright little crimson endless "
-        "strange final savage quiet burning hollow iron midnight lonely electric royal sacred deadly "
-        "empty perfect northern fallen velvet shadow scarlet wicked gentle distant").split()
-_NOUN = ("harbor kingdom river house city garden empire witness island signal mirror storm crown forest "
-         "station border orchard letter bridge circus engine heart planet winter summer hunter doctor "
-         "queen pilot village machine tower ocean desert wolves dragon ghost detective family stranger "
-         "academy legacy frontier hotel prison diary heist agent").split()
-_SUFFIX = ["", " 2", " 3", " returns", " origins", " the series", " the movie", " reloaded", " rising",
-           " season 2", " christmas", " chronicles", " files", " reborn", " legacy", " kids", " live",
-           " unleashed", " forever", " redemption"]
+_ADJ = (
+    "silent dark lost last red broken hidden golden wild secret frozen bright little crimson endless "
+    "strange final savage quiet burning hollow iron midnight lonely electric royal sacred deadly "
+    "empty perfect northern fallen velvet shadow scarlet wicked gentle distant"
+).split()
+_NOUN = (
+    "harbor kingdom river house city garden empire witness island signal mirror storm crown forest "
+    "station border orchard letter bridge circus engine heart planet winter summer hunter doctor "
+    "queen pilot village machine tower ocean desert wolves dragon ghost detective family stranger "
+    "academy legacy frontier hotel prison diary heist agent"
+).split()
+_SUFFIX = [
+    "",
+    " 2",
+    " 3",
+    " returns",
+    " origins",
+    " the series",
+    " the movie",
+    " reloaded",
+    " rising",
+    " season 2",
+    " christmas",
+    " chronicles",
+    " files",
+    " reborn",
+    " legacy",
+    " kids",
+    " live",
+    " unleashed",
+    " forever",
+    " redemption",
+]
 _ARTICLE = ["the ", "", "a "]
-_FIRST = ("ana maria john li wei sofia lucas emma noah mia yuki hana ravi priya omar lena jonas paula diego "
-          "aiko chen sara ivan nina leo zoe kai maya tom eva raj ines oscar julia felix amara tariq elsa "
-          "mateo rosa").split()
-_LAST = ("silva smith garcia muller kim tanaka sharma rossi novak costa lopez weber sato khan moreau "
-         "santos berg ito patel brown diaz schmidt jones park wong okafor nguyen haddad kowalski fischer "
-         "romero suzuki mehta walker ferreira lindqvist ortiz yamamoto dubois reyes").split()
-_GENRE = ("comedy drama horror thriller romance documentary anime action crime fantasy sci-fi western "
-          "musical mystery reality kdrama standup animated war sports").split()
-_GENRE_MOD = ["", " movies", " series", " shows", " for kids", " 2020s", " classics", " new", " korean",
-              " spanish", " british", " japanese", " indian", " short", " true story", " family",
-              " dark", " funny", " best", " top 10"]
-_GENRE_PRE = ["", "best ", "new ", "top ", "90s ", "80s ", "old ", "short ", "award winning ", "scary "]
+_FIRST = (
+    "ana maria john li wei sofia lucas emma noah mia yuki hana ravi priya omar lena jonas paula diego "
+    "aiko chen sara ivan nina leo zoe kai maya tom eva raj ines oscar julia felix amara tariq elsa "
+    "mateo rosa"
+).split()
+_LAST = (
+    "silva smith garcia muller kim tanaka sharma rossi novak costa lopez weber sato khan moreau "
+    "santos berg ito patel brown diaz schmidt jones park wong okafor nguyen haddad kowalski fischer "
+    "romero suzuki mehta walker ferreira lindqvist ortiz yamamoto dubois reyes"
+).split()
+_GENRE = (
+    "comedy drama horror thriller romance documentary anime action crime fantasy sci-fi western "
+    "musical mystery reality kdrama standup animated war sports"
+).split()
+_GENRE_MOD = [
+    "",
+    " movies",
+    " series",
+    " shows",
+    " for kids",
+    " 2020s",
+    " classics",
+    " new",
+    " korean",
+    " spanish",
+    " british",
+    " japanese",
+    " indian",
+    " short",
+    " true story",
+    " family",
+    " dark",
+    " funny",
+    " best",
+    " top 10",
+]
+_GENRE_PRE = [
+    "",
+    "best ",
+    "new ",
+    "top ",
+    "90s ",
+    "80s ",
+    "old ",
+    "short ",
+    "award winning ",
+    "scary ",
+]
 
 
 @dataclass(frozen=True)
@@ -114,11 +173,15 @@ class SearchQueryData:
     params: dict[str, object] = field(default_factory=dict)
 
 
-def _vocabulary(rng: np.random.Generator, n_queries: int) -> tuple[np.ndarray, np.ndarray]:
+def _vocabulary(
+    rng: np.random.Generator, n_queries: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Unique query strings and their kinds; every kind gets its share (largest remainders)."""
     share = np.asarray(KIND_SHARE) * n_queries
     counts = np.floor(share).astype(int)
-    counts[np.argsort(-(share - counts), kind="stable")[: n_queries - counts.sum()]] += 1
+    counts[
+        np.argsort(-(share - counts), kind="stable")[: n_queries - counts.sum()]
+    ] += 1
     A, N, S, R = len(_ADJ), len(_NOUN), len(_SUFFIX), len(_ARTICLE)
     n_title_space = A * N * S * R
 
@@ -143,23 +206,30 @@ def _vocabulary(rng: np.random.Generator, n_queries: int) -> tuple[np.ndarray, n
     last, initial = np.divmod(rest, 27)
     initials = np.asarray([""] + [f" {c}." for c in "abcdefghijklmnopqrstuvwxyz"])
     parts["person"] = np.strings.add(
-        np.strings.add(np.strings.add(np.asarray(_FIRST)[f], initials[initial]), " "), np.asarray(_LAST)[last]
+        np.strings.add(np.strings.add(np.asarray(_FIRST)[f], initials[initial]), " "),
+        np.asarray(_LAST)[last],
     )
     # genres: genre + one or two modifiers, distinct codes
     G, M, P = len(_GENRE), len(_GENRE_MOD), len(_GENRE_PRE)
-    genre_codes = rng.choice(P * G * M * M, size=min(3 * counts[2], P * G * M * M), replace=False)
+    genre_codes = rng.choice(
+        P * G * M * M, size=min(3 * counts[2], P * G * M * M), replace=False
+    )
     pre, rest = np.divmod(genre_codes, G * M * M)
     g, rest = np.divmod(rest, M * M)
     m1, m2 = np.divmod(rest, M)
     parts["genre"] = np.strings.add(
-        np.strings.add(np.strings.add(np.asarray(_GENRE_PRE)[pre], np.asarray(_GENRE)[g]),
-                       np.asarray(_GENRE_MOD)[m1]),
+        np.strings.add(
+            np.strings.add(np.asarray(_GENRE_PRE)[pre], np.asarray(_GENRE)[g]),
+            np.asarray(_GENRE_MOD)[m1],
+        ),
         np.asarray(_GENRE_MOD)[m2],
     )
     # partial queries: a prefix of some title (oversample, then keep the new distinct ones)
     src = titles(rng.integers(0, n_title_space, size=3 * counts[3] + 100))
     lengths = np.strings.str_len(src)
-    cut = 3 + np.floor(rng.random(src.size) * np.maximum(lengths - 4, 1)).astype(np.int64)
+    cut = 3 + np.floor(rng.random(src.size) * np.maximum(lengths - 4, 1)).astype(
+        np.int64
+    )
     parts["partial"] = np.strings.slice(src, 0, cut)
     # misspellings: a title with one character dropped or doubled
     src = titles(rng.integers(0, n_title_space, size=3 * counts[4] + 100))
@@ -176,7 +246,9 @@ def _vocabulary(rng: np.random.Generator, n_queries: int) -> tuple[np.ndarray, n
         # keep the first occurrences not seen before, in draw order, up to this kind's count
         keep = [t for t in dict.fromkeys(cand.tolist()) if t not in seen][: counts[k]]
         if len(keep) < counts[k]:
-            raise ValueError(f"n_queries={n_queries} is too large for the {kind} vocabulary; use fewer queries")
+            raise ValueError(
+                f"n_queries={n_queries} is too large for the {kind} vocabulary; use fewer queries"
+            )
         seen.update(keep)
         texts.append(np.asarray(keep, dtype=object))
         kinds.append(np.full(counts[k], k, dtype=np.int8))
@@ -219,7 +291,9 @@ def make_search_queries(
     n_events = check_int(n_events, "n_events", minimum=1)
     n_queries = check_int(n_queries, "n_queries", minimum=10)
     if n_queries > 250_000:
-        raise ValueError(f"n_queries must be at most 250000 (the size of the string vocabulary); got {n_queries}")
+        raise ValueError(
+            f"n_queries must be at most 250000 (the size of the string vocabulary); got {n_queries}"
+        )
     n_users = check_int(n_users, "n_users", minimum=1)
     zipf_exponent = check_real(zipf_exponent, "zipf_exponent", minimum=0.0, strict=True)
     zipf_offset = check_real(zipf_offset, "zipf_offset", minimum=0.0)
@@ -229,12 +303,23 @@ def make_search_queries(
         raise ValueError(
             f"need head_size < torso_size < n_queries; got {head_size}, {torso_size}, {n_queries}"
         )
-    mean_session_length = check_real(mean_session_length, "mean_session_length", minimum=1.0)
+    mean_session_length = check_real(
+        mean_session_length, "mean_session_length", minimum=1.0
+    )
     user_effect_sd = check_real(user_effect_sd, "user_effect_sd", minimum=0.0)
     seed = check_int(seed, "seed", minimum=0)
-    params = dict(n_events=n_events, n_queries=n_queries, n_users=n_users, zipf_exponent=zipf_exponent,
-                  zipf_offset=zipf_offset, head_size=head_size, torso_size=torso_size,
-                  mean_session_length=mean_session_length, user_effect_sd=user_effect_sd, seed=seed)
+    params = dict(
+        n_events=n_events,
+        n_queries=n_queries,
+        n_users=n_users,
+        zipf_exponent=zipf_exponent,
+        zipf_offset=zipf_offset,
+        head_size=head_size,
+        torso_size=torso_size,
+        mean_session_length=mean_session_length,
+        user_effect_sd=user_effect_sd,
+        seed=seed,
+    )
     rng = np.random.default_rng(seed)
     pm = PLAY_MODEL
 
@@ -245,48 +330,71 @@ def make_search_queries(
     rank[np.argsort(-score, kind="stable")] = np.arange(n_queries)
     popularity = (rank + 1.0 + zipf_offset) ** -zipf_exponent
     popularity /= popularity.sum()
-    tier = np.where(rank < head_size, 0, np.where(rank < torso_size, 1, 2)).astype(np.int8)
-    q_logit = (np.asarray(list(pm["kind"].values()))[kind] + np.asarray(list(pm["tier"].values()))[tier]
-               + pm["query_sd"] * rng.standard_normal(n_queries))
-    queries = pd.DataFrame({
-        "text": pd.array(text, dtype="string"),
-        "kind": pd.Categorical.from_codes(kind, KINDS),
-        "tier": pd.Categorical.from_codes(tier, TIERS),
-        "rank": rank,
-        "popularity": popularity,
-        "logit": q_logit,
-    })
+    tier = np.where(rank < head_size, 0, np.where(rank < torso_size, 1, 2)).astype(
+        np.int8
+    )
+    q_logit = (
+        np.asarray(list(pm["kind"].values()))[kind]
+        + np.asarray(list(pm["tier"].values()))[tier]
+        + pm["query_sd"] * rng.standard_normal(n_queries)
+    )
+    queries = pd.DataFrame(
+        {
+            "text": pd.array(text, dtype="string"),
+            "kind": pd.Categorical.from_codes(kind, KINDS),
+            "tier": pd.Categorical.from_codes(tier, TIERS),
+            "rank": rank,
+            "popularity": popularity,
+            "logit": q_logit,
+        }
+    )
     queries.index.name = "query_id"
 
     # 2. users
-    u_country = rng.choice(len(COUNTRIES), size=n_users, p=COUNTRY_SHARE).astype(np.int8)
+    u_country = rng.choice(len(COUNTRIES), size=n_users, p=COUNTRY_SHARE).astype(
+        np.int8
+    )
     lang_cdf = np.cumsum(np.asarray(LANGUAGE_GIVEN_COUNTRY), axis=1)
-    u_lang = (rng.random(n_users)[:, None] > lang_cdf[u_country]).sum(axis=1).astype(np.int8)
+    u_lang = (
+        (rng.random(n_users)[:, None] > lang_cdf[u_country]).sum(axis=1).astype(np.int8)
+    )
     u_device = rng.choice(len(DEVICES), size=n_users, p=DEVICE_SHARE).astype(np.int8)
     activity = rng.lognormal(0.0, 1.0, size=n_users)
     u_effect = user_effect_sd * rng.standard_normal(n_users)
-    users = pd.DataFrame({
-        "country": pd.Categorical.from_codes(u_country, COUNTRIES),
-        "language": pd.Categorical.from_codes(u_lang, LANGUAGES),
-        "device": pd.Categorical.from_codes(u_device, DEVICES),
-        "activity": activity,
-        "effect": u_effect,
-    })
+    users = pd.DataFrame(
+        {
+            "country": pd.Categorical.from_codes(u_country, COUNTRIES),
+            "language": pd.Categorical.from_codes(u_lang, LANGUAGES),
+            "device": pd.Categorical.from_codes(u_device, DEVICES),
+            "activity": activity,
+            "effect": u_effect,
+        }
+    )
     users.index.name = "user_id"
 
     # 3. sessions: enough of them to hold n_events searches; the last one is cut short
     n_sess = int(np.ceil(n_events / mean_session_length * 1.1)) + 10
     length = rng.geometric(1.0 / mean_session_length, size=n_sess)
-    while length.sum() < n_events:  # pragma: no cover - 10% slack makes this practically unreachable
-        length = np.concatenate([length, rng.geometric(1.0 / mean_session_length, size=n_sess)])
+    while (
+        length.sum() < n_events
+    ):  # pragma: no cover - 10% slack makes this practically unreachable
+        length = np.concatenate(
+            [length, rng.geometric(1.0 / mean_session_length, size=n_sess)]
+        )
     ends = np.cumsum(length)
     n_sess = int(np.searchsorted(ends, n_events) + 1)
     length = length[:n_sess]
     length[-1] -= ends[n_sess - 1] - n_events
-    s_user = np.repeat(np.arange(n_users, dtype=np.int32), rng.multinomial(n_sess, activity / activity.sum()))
+    s_user = np.repeat(
+        np.arange(n_users, dtype=np.int32),
+        rng.multinomial(n_sess, activity / activity.sum()),
+    )
     rng.shuffle(s_user)
-    s_device = np.where(rng.random(n_sess) < 0.8, u_device[s_user],
-                        rng.choice(len(DEVICES), size=n_sess, p=DEVICE_SHARE)).astype(np.int8)
+    s_device = np.where(
+        rng.random(n_sess) < 0.8,
+        u_device[s_user],
+        rng.choice(len(DEVICES), size=n_sess, p=DEVICE_SHARE),
+    ).astype(np.int8)
     hours = np.arange(24)
     hour_p = np.exp(HOUR_CYCLE * np.cos(2 * np.pi * (hours - 21) / 24))
     s_hour = rng.choice(24, size=n_sess, p=hour_p / hour_p.sum()).astype(np.int8)
@@ -294,24 +402,36 @@ def make_search_queries(
     # 4. events
     session_id = np.repeat(np.arange(n_sess, dtype=np.int32), length)
     user_id = s_user[session_id]
-    query_id = np.repeat(np.arange(n_queries, dtype=np.int32), rng.multinomial(n_events, popularity))
+    query_id = np.repeat(
+        np.arange(n_queries, dtype=np.int32), rng.multinomial(n_events, popularity)
+    )
     rng.shuffle(query_id)
     country = u_country[user_id]
     device = s_device[session_id]
     hour = s_hour[session_id]
     hour_effect = pm["hour_amplitude"] * np.cos(2 * np.pi * (hours - 21) / 24)
-    logit = (pm["intercept"] + q_logit[query_id] + np.asarray(list(pm["device"].values()))[device]
-             + np.asarray(list(pm["country"].values()))[country] + hour_effect[hour] + u_effect[user_id])
-    played = rng.logistic(size=n_events) < logit  # P(L < x) = logistic(x) for standard logistic L
-    events = pd.DataFrame({
-        "query_id": query_id,
-        "user_id": user_id,
-        "session_id": session_id,
-        "country": pd.Categorical.from_codes(country, COUNTRIES),
-        "language": pd.Categorical.from_codes(u_lang[user_id], LANGUAGES),
-        "device": pd.Categorical.from_codes(device, DEVICES),
-        "tier": pd.Categorical.from_codes(tier[query_id], TIERS),
-        "hour": hour,
-        "played": played,
-    })
+    logit = (
+        pm["intercept"]
+        + q_logit[query_id]
+        + np.asarray(list(pm["device"].values()))[device]
+        + np.asarray(list(pm["country"].values()))[country]
+        + hour_effect[hour]
+        + u_effect[user_id]
+    )
+    played = (
+        rng.logistic(size=n_events) < logit
+    )  # P(L < x) = logistic(x) for standard logistic L
+    events = pd.DataFrame(
+        {
+            "query_id": query_id,
+            "user_id": user_id,
+            "session_id": session_id,
+            "country": pd.Categorical.from_codes(country, COUNTRIES),
+            "language": pd.Categorical.from_codes(u_lang[user_id], LANGUAGES),
+            "device": pd.Categorical.from_codes(device, DEVICES),
+            "tier": pd.Categorical.from_codes(tier[query_id], TIERS),
+            "hour": hour,
+            "played": played,
+        }
+    )
     return SearchQueryData(events=events, queries=queries, users=users, params=params)

@@ -35,7 +35,9 @@ def drifting_stream_coefficients(
     b1 = check_real(intercept_after, "intercept_after")
     cols = ["intercept"] + [f"x{j}" for j in range(1, before.size + 1)]
     return pd.DataFrame(
-        [np.r_[b0, before], np.r_[b1, after]], index=pd.Index(["before", "after"], name="regime"), columns=cols
+        [np.r_[b0, before], np.r_[b1, after]],
+        index=pd.Index(["before", "after"], name="regime"),
+        columns=cols,
     )
 
 
@@ -67,13 +69,19 @@ def make_drifting_stream(
     n_events = check_int(n_events, "n_events", minimum=2)
     change_at = check_int(change_at, "change_at", minimum=1)
     if change_at >= n_events:
-        raise ValueError(f"change_at must be less than n_events ({n_events}); got {change_at}")
-    truth = drifting_stream_coefficients(coef_before, coef_after, intercept_before, intercept_after)
+        raise ValueError(
+            f"change_at must be less than n_events ({n_events}); got {change_at}"
+        )
+    truth = drifting_stream_coefficients(
+        coef_before, coef_after, intercept_before, intercept_after
+    )
     d = truth.shape[1] - 1
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n_events, d))
     after = np.arange(n_events) >= change_at
-    params = truth.to_numpy()[after.astype(int)]  # (n_events, d + 1): each event's own parameters
+    params = truth.to_numpy()[
+        after.astype(int)
+    ]  # (n_events, d + 1): each event's own parameters
     p = expit(params[:, 0] + np.einsum("ij,ij->i", X, params[:, 1:]))
     y = (rng.random(n_events) < p).astype(int)
     df = pd.DataFrame(X, columns=truth.columns[1:])

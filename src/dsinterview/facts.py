@@ -1,0 +1,64 @@
+"""Numbers the book quotes from elsewhere, each with its source.
+
+Every number in the book's prose is either computed by its code or cited: a price change, a subscriber
+count, a published estimate lives here once, with its value, unit and the key of its entry in
+``references.bib``, and a chapter glues it from here (``glue_fact("netflix_paid_members_2024")``), so
+the citation and the number cannot drift apart. ``tests/test_rules.py`` checks every key against the
+bibliography.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dsinterview.display import glue
+
+__all__ = ["FACTS", "Fact", "fact", "glue_fact"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A number quoted from a source.
+
+    Attributes:
+        value: the number as the source states it, in ``unit``.
+        unit: what the number counts ("members", "USD per month", "share", ...).
+        source: the key of the source's entry in ``references.bib``.
+        what: one line saying what the number is, for a reader of this table.
+    """
+
+    value: float
+    unit: str
+    source: str
+    what: str
+
+
+#: The table of cited numbers, by name. Add a fact here (and its source to references.bib) before
+#: quoting it in a chapter.
+FACTS: dict[str, Fact] = {}
+
+
+def fact(name: str) -> Fact:
+    """Return the fact called ``name``.
+
+    Raises:
+        TypeError: if ``name`` is not a string.
+        KeyError: if there is no such fact (the message lists the known ones).
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string; got {type(name).__name__}")
+    try:
+        return FACTS[name]
+    except KeyError:
+        known = ", ".join(sorted(FACTS)) or "none yet"
+        raise KeyError(
+            f"no fact called {name!r} in dsinterview.facts.FACTS (known: {known}); "
+            "add it there with its source"
+        ) from None
+
+
+def glue_fact(name: str) -> float:
+    """Glue the fact ``name`` under its own name for the prose, and return its value."""
+    value = fact(name).value
+    glue(name, value)
+    return value
