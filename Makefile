@@ -27,7 +27,7 @@ export MKL_NUM_THREADS := 1
 JB_FLAGS := -W -n --keep-going
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help venv book rebuild test test-unit test-notebooks test-build bench lab execute datasets lock clean
+.PHONY: help venv book rebuild test test-unit test-notebooks test-build bench lab execute format datasets lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -84,6 +84,10 @@ lab: $(STAMP)  ## Open JupyterLab on the repository
 execute: $(STAMP)  ## Re-execute notebooks in place and store outputs: make execute NB=chapters/x.ipynb
 	@[ -n "$(NB)" ] || { echo "name the notebook(s): make execute NB=chapters/x.ipynb (NB='chapters/*.ipynb' for all)"; exit 2; }
 	$(BIN)/python tools/execute.py $(NB)
+
+format: $(STAMP)  ## Format and lint-fix src/, tests/, tools/ and every notebook with ruff (88 columns)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 datasets: $(STAMP)  ## Regenerate every shipped generated dataset and its manifest entry
 	$(BIN)/python -m dsinterview.data regenerate --all

@@ -23,8 +23,8 @@ COLORS: list[str] = list(PALETTE.values())
 _RC = {
     "axes.prop_cycle": cycler(color=COLORS),
     "figure.figsize": (7.0, 4.2),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "figure.dpi": 150,  # sharp on high-density screens (tests/test_rules.py)
+    "savefig.dpi": 150,
     "figure.constrained_layout.use": True,
     "font.size": 11,
     "axes.titlesize": 12,
