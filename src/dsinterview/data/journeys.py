@@ -521,10 +521,11 @@ def media_response(adstock: np.ndarray, beta: float, kappa: float) -> np.ndarray
     return beta * -np.expm1(-np.asarray(adstock, dtype=float) / kappa)
 
 
-def media_truth() -> pd.DataFrame:
+def media_truth(params: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
     """:data:`MEDIA_PARAMS` as a frame, with the steady-state sign-ups each channel adds at its mean spend
     (``contribution``, per 100k people per day) and its marginal sign-ups per extra dollar there."""
-    t = pd.DataFrame(MEDIA_PARAMS).T.loc[list(PAID_CHANNELS)]
+    params = MEDIA_PARAMS if params is None else params  # same layout
+    t = pd.DataFrame({c: dict(params[c]) for c in PAID_CHANNELS}).T.loc[list(PAID_CHANNELS)]
     t["contribution"] = t["beta"] * -np.expm1(-t["spend"] / t["kappa"])
     t["marginal_per_dollar"] = t["beta"] / t["kappa"] * np.exp(-t["spend"] / t["kappa"])
     return t
