@@ -357,3 +357,34 @@ def test_rule_based_refuses_unknown_model_and_bad_half_life():
         rule_based(HAND, "time_decay", half_life=0.0)
     with pytest.raises(TypeError, match="half_life must be a real number"):
         rule_based(HAND, "time_decay", half_life="2")
+
+
+def test_shapley_incremental_sums_to_conversions_above_the_baseline():
+    from dsinterview.attribution import shapley, shapley_incremental
+
+    paths = pd.DataFrame(
+        {
+            "path": [["A"], ["B"], ["A", "B"], ["B", "A"]],
+            "conversions": [2, 1, 3, 1],
+            "non_conversions": [8, 9, 4, 2],
+        }
+    )
+    base = 0.05
+    inc = shapley_incremental(paths, base)
+    people = (paths["conversions"] + paths["non_conversions"]).sum()
+    assert inc.sum() == pytest.approx(paths["conversions"].sum() - base * people)
+    # with a zero baseline it splits each set's conversions as shapley() does
+    np.testing.assert_allclose(
+        shapley_incremental(paths, 0.0).loc[["A", "B"]],
+        shapley(paths).loc[["A", "B"]],
+    )
+
+
+def test_shapley_incremental_refusals():
+    from dsinterview.attribution import shapley_incremental
+
+    paths = pd.DataFrame({"path": [["A"]], "conversions": [1], "non_conversions": [1]})
+    with pytest.raises(ValueError, match="baseline_rate"):
+        shapley_incremental(paths, 1.5)
+    with pytest.raises(ValueError, match="baseline_rate"):
+        shapley_incremental(paths, -0.1)

@@ -360,3 +360,21 @@ class TestMedia:
             expected_signups(d.iloc[1:])
         with pytest.raises(ValueError, match=r"missing the column\(s\) \['baseline'\]"):
             expected_signups(d.drop(columns="baseline"))
+
+
+def test_selection_override_and_its_refusals():
+    from dsinterview.data.journeys import CHANNELS, journey_truth, make_journeys
+
+    off = {c: 0.0 for c in CHANNELS}
+    t_default = journey_truth(20_000, seed=1)
+    t_off = journey_truth(20_000, seed=1, selection=off)
+    # without targeting by intent, brand search reaches other people
+    assert (
+        t_off.loc["brand_search", "exposed"] != t_default.loc["brand_search", "exposed"]
+    )
+    j = make_journeys(5_000, seed=1, selection=off)
+    assert len(j.users) == 5_000
+    with pytest.raises(TypeError, match="selection must be a mapping"):
+        make_journeys(100, seed=1, selection=[0.0])
+    with pytest.raises(ValueError, match="unknown channel"):
+        make_journeys(100, seed=1, selection={"tv": 0.0})

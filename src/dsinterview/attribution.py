@@ -357,3 +357,52 @@ def removal_effects(journeys: pd.DataFrame) -> pd.Series:
             "journeys has no conversions; removal effects are undefined when p = 0"
         )
     return pd.Series(_removal_effects(t), index=t.channels, name="removal_effect")
+
+
+def shapley_incremental(journeys: pd.DataFrame, baseline_rate: float) -> pd.Series:
+    """Shapley attribution of the sign-ups *above a baseline*, not of all of them.
+
+    The same game as :func:`shapley`, one per observed channel set ``T``, but with
+    ``v(empty) = baseline_rate``, the conversion rate of people with no tracked touch
+    (the ``users`` table has them; the journeys table does not). A coalition that no
+    path has gets the baseline too (no evidence of any lift). Channel ``i`` receives
+    ``sum over sets T containing i of journeys(T) * phi_i(T)``, and the credits sum to
+    the conversions on the paths minus what the baseline rate predicts for their
+    people: the sign-ups that would have happened anyway are no longer handed to the
+    channels. What it cannot remove is selection: a channel aimed at people who were
+    about to convert still raises ``v`` of every set it is in.
+
+    Raises:
+        ValueError: if ``baseline_rate`` is not in [0, 1], or for a bad journeys table
+            or more than 20 channels.
+    """
+    baseline_rate = check_real(baseline_rate, "baseline_rate", minimum=0.0)
+    if baseline_rate > 1.0:
+        raise ValueError(
+            f"baseline_rate is a conversion rate in [0, 1]; got {baseline_rate:g}"
+        )
+    t = _Table(journeys)
+    n_ch = len(t.channels)
+    if n_ch > 20:
+        raise ValueError(
+            f"exact path Shapley needs 2**n coalitions; {n_ch} channels is too many "
+            "(at most 20)"
+        )
+    masks = np.zeros(len(t.lengths), dtype=np.int64)
+    np.bitwise_or.at(masks, t.row, np.left_shift(1, t.codes))
+    sets = (
+        pd.DataFrame({"mask": masks, "conv": t.conversions, "non": t.non_conversions})
+        .groupby("mask")
+        .sum()
+    )
+    n_journeys = (sets["conv"] + sets["non"]).to_numpy()
+    rate = dict(zip(sets.index.tolist(), (sets["conv"] / n_journeys).tolist()))
+
+    def v(coalition: frozenset) -> float:
+        return rate.get(sum(1 << c for c in coalition), baseline_rate)
+
+    credit = np.zeros(n_ch)
+    for (mask, _), n in zip(sets.iterrows(), n_journeys):
+        members = [c for c in range(n_ch) if mask >> c & 1]
+        credit[members] += n * shapley_values(v, members).to_numpy()
+    return pd.Series(credit, index=t.channels, name="shapley_incremental")

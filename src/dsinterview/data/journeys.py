@@ -106,8 +106,20 @@ class Journeys(NamedTuple):
     ``holdout_<channel>`` column per channel held out in a lift test."""
 
 
-def _params(lift: Mapping[str, float] | None) -> pd.DataFrame:
+def _params(
+    lift: Mapping[str, float] | None, selection: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     table = pd.DataFrame(JOURNEY_PARAMS).T.loc[list(CHANNELS)]
+    if selection is not None:  # targeting by intent, overridden per channel
+        if not isinstance(selection, Mapping):
+            raise TypeError(
+                f"selection must be a mapping of channel -> number; got "
+                f"{type(selection).__name__}"
+            )
+        for ch, value in selection.items():
+            if ch not in table.index:
+                raise ValueError(f"selection names an unknown channel {ch!r}")
+            table.loc[ch, "selection"] = check_real(value, f"selection[{ch!r}]")
     if lift is not None:
         if not isinstance(lift, Mapping):
             raise TypeError(
@@ -242,6 +254,7 @@ def make_journeys(
     *,
     lift: Mapping[str, float] | None = None,
     holdout: Mapping[str, float] | None = None,
+    selection: Mapping[str, float] | None = None,
     baseline_logit: float = -3.6,
     intent_slope: float = 1.3,
     video_to_search: float = 1.0,
@@ -254,6 +267,7 @@ def make_journeys(
         n_users: people in the market.
         seed: seeds every random draw; the same arguments give the same journeys.
         lift: override :data:`JOURNEY_PARAMS` lifts, e.g. ``{"video": 0.0}``.
+        selection: override their ``selection`` (targeting by intent), e.g. 0 for all.
         holdout: a randomised conversion-lift test, ``{channel: fraction}``: each person is held out of
             that channel with that probability (independently per channel), and a held-out person's touches
             from it are suppressed (a "ghost ad"). The draws of everything else are unchanged.
@@ -271,7 +285,7 @@ def make_journeys(
         )
     )
     window_days = check_real(window_days, "window_days", minimum=0.0, strict=True)
-    params = _params(lift)
+    params = _params(lift, selection)
     held = _check_holdout(holdout)
     world, rng = _draw_world(
         n_users,
@@ -347,6 +361,7 @@ def journey_truth(
     intent_slope: float = 1.3,
     video_to_search: float = 1.0,
     max_touches: int = 3,
+    selection: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The planted truth behind :func:`make_journeys` with the same arguments (without a holdout).
 
@@ -365,7 +380,7 @@ def journey_truth(
             n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
         )
     )
-    params = _params(lift)
+    params = _params(lift, selection)
     world, _ = _draw_world(
         n_users,
         seed,
@@ -521,11 +536,15 @@ def media_response(adstock: np.ndarray, beta: float, kappa: float) -> np.ndarray
     return beta * -np.expm1(-np.asarray(adstock, dtype=float) / kappa)
 
 
-def media_truth(params: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
+def media_truth(
+    params: Mapping[str, Mapping[str, float]] | None = None,
+) -> pd.DataFrame:
     """:data:`MEDIA_PARAMS` as a frame, with the steady-state sign-ups each channel adds at its mean spend
     (``contribution``, per 100k people per day) and its marginal sign-ups per extra dollar there."""
     params = MEDIA_PARAMS if params is None else params  # same layout
-    t = pd.DataFrame({c: dict(params[c]) for c in PAID_CHANNELS}).T.loc[list(PAID_CHANNELS)]
+    t = pd.DataFrame({c: dict(params[c]) for c in PAID_CHANNELS}).T.loc[
+        list(PAID_CHANNELS)
+    ]
     t["contribution"] = t["beta"] * -np.expm1(-t["spend"] / t["kappa"])
     t["marginal_per_dollar"] = t["beta"] / t["kappa"] * np.exp(-t["spend"] / t["kappa"])
     return t
