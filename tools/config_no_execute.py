@@ -1,7 +1,8 @@
 """Print the book's _config.yml with notebook execution switched off.
 
-`make test` uses it for its book build: nbval has already re-executed every chapter and proved that the
-stored outputs reproduce, so the build renders those stored outputs instead of executing a second time.
+`make test` uses it for its book build: nbval has already re-executed every chapter and
+proved that the stored outputs reproduce, so the build renders those stored outputs
+instead of executing a second time.
 """
 
 import sys
