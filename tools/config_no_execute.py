@@ -6,6 +6,7 @@ instead of executing a second time.
 """
 
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -14,6 +15,12 @@ def main(path: str) -> None:
     with open(path, encoding="utf-8") as f:
         config = yaml.safe_load(f)
     config.setdefault("execute", {})["execute_notebooks"] = "off"
+    # Jupyter Book resolves local extensions against the config file's folder; this copy
+    # lives elsewhere (_build/), so point them at the book's own folder.
+    book = Path(path).resolve().parent
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in local.items():
+        local[name] = str(book / folder)
     yaml.safe_dump(config, sys.stdout, sort_keys=False)
 
 
