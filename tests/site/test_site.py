@@ -43,7 +43,7 @@ def _pages() -> list[str]:
 PAGES = _pages()
 # index.html is only a redirect to intro.html, with nothing to read.
 READABLE = [
-    p for p in PAGES if "http-equiv" not in (SITE / p).read_text(encoding="utf-8")[:2000]
+    p for p in PAGES if "http-equiv" not in (SITE / p).read_text(encoding="utf-8")[:999]
 ]
 
 
@@ -309,7 +309,7 @@ def test_solutions_are_collapsed_until_clicked(browser, base_url):
 
 def test_dark_mode_switches(browser, base_url):
     _open(browser, f"{base_url}/intro.html")
-    # Start from "auto" (light in a headless browser); the switch cycles auto -> dark -> light.
+    # Start from "auto" (light when headless); the switch cycles auto, dark, light.
     browser.execute_script("localStorage.setItem('mode', 'auto'); location.reload()")
     _wait(
         browser,
@@ -324,7 +324,9 @@ def test_dark_mode_switches(browser, base_url):
         what="the theme to change",
     )
     assert theme == "dark", theme
-    bg = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+    bg = browser.execute_script(
+        "return getComputedStyle(document.body).backgroundColor"
+    )
     channels = [int(x) for x in re.findall(r"\d+", bg)[:3]]
     assert sum(channels) < 3 * 128, f"dark mode left a light background: {bg}"
     browser.execute_script("localStorage.removeItem('mode')")
