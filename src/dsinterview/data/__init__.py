@@ -43,6 +43,7 @@ from dsinterview.data.real import (
     load_rdataset,
     load_spector,
 )
+from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.regression import (
     correlated_regression_coefficients,
     make_correlated_regression,
@@ -91,6 +92,8 @@ __all__ = [
     "make_correlated_regression",
     "make_daily_media",
     "make_drifting_stream",
+    "make_mallows_rankings",
+    "mallows_expected_distance",
     "make_journeys",
     "make_logistic_regression",
     "make_search_queries",
