@@ -24,9 +24,9 @@ from dsinterview.ranking import (
 ALPHABET = list(string.ascii_lowercase)
 
 # Values from William Webber's reference implementation of RBO, as published in the test
-# data of the Rust port (github.com/mpetri/rbo, test_data/uneven_abc*.json): the alphabet
-# against a shorter list, at persistence p. Columns: other list, p, residual, ext. Quoted
-# to six decimals there; agreement is asserted to 1e-6.
+# data of the Rust port (github.com/mpetri/rbo, test_data/uneven_abc*.json): the
+# alphabet against a shorter list, at persistence p. Columns: other list, p, residual,
+# ext. Quoted to six decimals there; agreement is asserted to 1e-6.
 WEBBER = [
     ("b", 0.2, 0.107426, 0.092574),
     ("av", 0.2, 0.014852, 0.900000),
@@ -46,7 +46,8 @@ def test_matches_webbers_reference_values(other, p, residual, ext):
 
 
 def test_identical_lists_of_seven_have_the_published_residual():
-    # The residual of two identical seven-item prefixes at p = 0.9 (the Rust port's test).
+    # The residual of two identical seven-item prefixes at p = 0.9 (the Rust port's
+    # test).
     got = rbo(list("abcdefg"), list("abcdefg"), 0.9)
     assert got.residual == pytest.approx(0.232860, abs=1e-6)
     assert got.max == pytest.approx(1.0)
@@ -71,7 +72,8 @@ def _continue(s, t, depth):
 
 
 def _continue_agreeing(s, t, depth):
-    """Extend two prefixes so that they agree as early as possible: the upper bound's."""
+    """Extend two prefixes so that they agree as early as possible: the upper
+    bound's."""
     s, t = list(s), list(t)
     missing_s = [x for x in t if x not in s]  # what s could still show
     missing_t = [x for x in s if x not in t]
@@ -162,7 +164,8 @@ def test_matrix_equals_the_pairwise_rbo():
 
 def test_top_weight_matches_its_definition_and_the_paper():
     p, depth = 0.9, 10
-    # the weight an agreement at rank i carries: sum over depths j >= i of (1-p)p^(j-1)/j
+    # the weight an agreement at rank i carries: sum over depths j >= i of
+    # (1-p)p^(j-1)/j
     per_rank = [
         sum((1 - p) * p ** (j - 1) / j for j in range(i, 3000)) for i in range(1, 3000)
     ]
@@ -220,7 +223,7 @@ def test_refusals(call, error, message):
         call()
 
 
-# --- the Mallows generator ----------------------------------------------------------------
+# --- the Mallows generator ------------------------------------------------------------
 
 
 def test_mallows_draws_are_rankings_with_the_planted_mean_distance():

@@ -1,15 +1,17 @@
-"""Similarity of two ranked lists: rank-biased overlap (RBO), average overlap, Kendall's tau.
+"""Similarity of two ranked lists: rank-biased overlap (RBO), average overlap, Kendall's
+tau.
 
-RBO (Webber, Moffat and Zobel 2010) compares two indefinite rankings (top-k lists that could go
-on, share only some items and differ in length) with weights that fall geometrically with depth.
-With persistence ``p`` it is ``(1 - p) * sum_d p**(d-1) * A_d``, where ``A_d = X_d / d`` is the
-share of the top ``d`` of each list that the two lists share (``X_d`` items). Seen only to a
-finite depth, RBO is known up to an interval: :func:`rbo` returns its lower bound (``min``), the
-width of the interval (``residual``), the upper bound (``max``) and a point estimate that carries
-the agreement seen so far on to infinity (``ext``).
+RBO (Webber, Moffat and Zobel 2010) compares two indefinite rankings (top-k lists that
+could go on, share only some items and differ in length) with weights that fall
+geometrically with depth. With persistence ``p`` it is
+``(1 - p) * sum_d p**(d-1) * A_d``, where ``A_d = X_d / d`` is the share of the top
+``d`` of each list that the two lists share (``X_d`` items). Seen only to a finite
+depth, RBO is known up to an interval: :func:`rbo` returns its lower bound (``min``),
+the width of the interval (``residual``), the upper bound (``max``) and a point estimate
+that carries the agreement seen so far on to infinity (``ext``).
 
-Everything here is computed from the definition, sum by sum, so that each quantity can be
-checked against an explicit construction (the tests do).
+Everything here is computed from the definition, sum by sum, so that each quantity can
+be checked against an explicit construction (the tests do).
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ def _as_ranking(items: Any, name: str) -> list:
                 break
             seen.add(item)
         raise ValueError(
-            f"{name} lists {dup!r} more than once; a ranking without ties lists each item "
+            f"{name} lists {dup!r} more than once; a ranking without ties lists each "
+            "item "
             "once (break ties first, by a stated rule)"
         )
     return items
@@ -110,20 +113,22 @@ def rbo(s: Any, t: Any, p: float = 0.9) -> RBO:
     """Rank-biased overlap of two rankings seen to (possibly different) finite depths.
 
     ``s`` and ``t`` are lists of items, best first, without ties. With ``S`` the shorter
-    (length ``k_s``) and ``L`` the longer (length ``k_l``), and ``X_d`` the number of items
-    shared by ``S[:min(d, k_s)]`` and ``L[:d]``:
+    (length ``k_s``) and ``L`` the longer (length ``k_l``), and ``X_d`` the number of
+    items shared by ``S[:min(d, k_s)]`` and ``L[:d]``:
 
-    - ``min`` assumes the unseen parts share nothing more: ``A_d = X_d / d`` to depth ``k_l``
-      and ``X_{k_l} / d`` beyond;
+    - ``min`` assumes the unseen parts share nothing more: ``A_d = X_d / d`` to depth
+      ``k_l`` and ``X_{k_l} / d`` beyond;
     - ``max`` assumes every unseen position agrees as soon as it can;
-    - ``ext`` assumes the unseen part of ``S`` agrees at the rate seen, ``X_{k_s} / k_s``,
-      and that the agreement at depth ``k_l`` continues for ever (Webber et al. 2010).
+    - ``ext`` assumes the unseen part of ``S`` agrees at the rate seen,
+      ``X_{k_s} / k_s``, and that the agreement at depth ``k_l`` continues for ever
+      (Webber et al. 2010).
 
     ``rbo(s, s).ext == 1``; lists with nothing in common have ``min == ext == 0``.
 
     Raises:
         TypeError: if a ranking is not a list or array, or its items are not hashable.
-        ValueError: if a ranking is empty or lists an item twice, or ``p`` is not in (0, 1).
+        ValueError: if a ranking is empty or lists an item twice, or ``p`` is not in (0,
+            1).
     """
     s = _as_ranking(s, "s")
     t = _as_ranking(t, "t")
@@ -140,15 +145,16 @@ def rbo(s: Any, t: Any, p: float = 0.9) -> RBO:
     # max: overlap grows by the most it can at each unseen position, up to the depth f
     # where the lists could agree completely.
     rbo_max = _rbo_max(x, ks, kl, p)
-    # ext: the short list's unseen part agrees at the rate seen to depth k_s; beyond k_l the
-    # agreement A_{k_l} holds for ever (its geometric tail has weight p**k_l).
+    # ext: the short list's unseen part agrees at the rate seen to depth k_s; beyond k_l
+    # the agreement A_{k_l} holds for ever (its geometric tail has weight p**k_l).
     x_s = x[ks]
     ext_agreement = agreement.copy()
     beyond = d > ks
     ext_agreement[beyond] = (x[1:][beyond] + x_s * (d[beyond] - ks) / ks) / d[beyond]
     rbo_ext = float(np.sum(w * ext_agreement) + p**kl * ext_agreement[-1])
     rbo_max = max(rbo_max, rbo_min)
-    # min <= ext <= max holds exactly; the sums agree only to rounding where two coincide
+    # min <= ext <= max holds exactly; the sums agree only to rounding where two
+    # coincide
     rbo_ext = min(max(rbo_ext, rbo_min), rbo_max)
     return RBO(min=rbo_min, residual=float(rbo_max - rbo_min), ext=rbo_ext)
 
@@ -160,11 +166,12 @@ def _rbo_max(x: np.ndarray, ks: int, kl: int, p: float) -> float:
     total = 0.0
     for d in range(1, f + 1):
         if d <= kl:
-            # the seen overlap, plus one match for each unseen position of the short list
-            # (each can match an item the long list has already shown)
+            # the seen overlap, plus one match for each unseen position of the short
+            # list (each can match an item the long list has already shown)
             upper = x[d] + max(0, d - ks)
         else:
-            # both lists unseen beyond kl: each new position of each list can add a match
+            # both lists unseen beyond kl: each new position of each list can add a
+            # match
             upper = x_l + (kl - ks) + 2 * (d - kl)
         total += (1 - p) * p ** (d - 1) * min(upper, d) / d
     return total + p**f  # from depth f, agreement 1 with weight p**f
@@ -172,11 +179,12 @@ def _rbo_max(x: np.ndarray, ks: int, kl: int, p: float) -> float:
 
 def average_overlap(s: Any, t: Any, depth: int) -> float:
     """Average overlap to ``depth``: the mean over ``d = 1..depth`` of the share
-    ``X_d / d`` of the top ``d`` that the two lists share (lists shorter than ``depth`` are
-    treated as ending there).
+    ``X_d / d`` of the top ``d`` that the two lists share (lists shorter than ``depth``
+    are treated as ending there).
 
     Raises:
-        TypeError, ValueError: as :func:`rbo`, and if ``depth`` is not a positive integer.
+        TypeError, ValueError: as :func:`rbo`, and if ``depth`` is not a positive
+            integer.
     """
     s = _as_ranking(s, "s")
     t = _as_ranking(t, "t")
@@ -197,8 +205,8 @@ def kendall_tau(a: Any, b: Any) -> float:
     pairs) / all pairs. Equals ``scipy.stats.kendalltau`` on the items' positions.
 
     Raises:
-        TypeError, ValueError: as :func:`rbo`, and if the two rankings do not hold the same
-            items or hold fewer than two.
+        TypeError, ValueError: as :func:`rbo`, and if the two rankings do not hold the
+            same items or hold fewer than two.
     """
     a = _as_ranking(a, "a")
     b = _as_ranking(b, "b")
@@ -207,7 +215,8 @@ def kendall_tau(a: Any, b: Any) -> float:
         only_b = sorted(map(repr, set(b) - set(a)))[:3]
         raise ValueError(
             "kendall_tau compares two rankings of the same items; only in a: "
-            f"{only_a}, only in b: {only_b}. For lists that share only some items use rbo"
+            f"{only_a}, only in b: {only_b}. For lists that share only some items use "
+            "rbo"
         )
     if len(a) < 2:
         raise ValueError("kendall_tau needs at least two items")
@@ -226,7 +235,8 @@ def top_weight(depth: int, p: float) -> float:
     ``(1 - p) p**(j-1) / j``; summing over ``i <= depth`` gives the closed form.
 
     Raises:
-        TypeError, ValueError: if ``depth`` is not a positive integer or ``p`` not in (0, 1).
+        TypeError, ValueError: if ``depth`` is not a positive integer or ``p`` not in
+            (0, 1).
     """
     depth = check_int(depth, "depth", minimum=1)
     p = _check_p(p)
@@ -236,14 +246,16 @@ def top_weight(depth: int, p: float) -> float:
 
 
 def persistence_for_depth(depth: int, share: float = 0.86) -> float:
-    """The persistence ``p`` at which the top ``depth`` ranks carry ``share`` of the weight:
-    choose ``p`` from how deep people look (bisection on :func:`top_weight`, which falls as
-    ``p`` grows).
+    """The persistence ``p`` at which the top ``depth`` ranks carry ``share`` of the
+    weight:
+    choose ``p`` from how deep people look (bisection on :func:`top_weight`, which falls
+    as ``p`` grows).
 
     Raises:
-        TypeError, ValueError: if ``depth`` is not a positive integer or ``share`` is not in
-            (0, 1); ValueError if no ``p`` in (0, 1) gives that share (``depth == 1`` needs
-            ``share > 0``... every share in (0, 1) is reachable for ``depth >= 1``).
+        TypeError, ValueError: if ``depth`` is not a positive integer or ``share`` is
+            not in (0, 1); ValueError if no ``p`` in (0, 1) gives that share
+            (``depth == 1`` needs ``share > 0``... every share in (0, 1) is reachable
+            for ``depth >= 1``).
     """
     depth = check_int(depth, "depth", minimum=1)
     share = check_real(share, "share")
@@ -266,16 +278,16 @@ def persistence_for_depth(depth: int, share: float = 0.86) -> float:
 def rbo_ext_matrix(top_lists: Any, p: float = 0.9) -> np.ndarray:
     """Extrapolated RBO between every pair of equal-length top-k lists at once.
 
-    ``top_lists`` is an (n, k) integer array: row ``u`` is user ``u``'s top ``k`` items (ids
-    ``>= 0``), best first, without repeats. For lists of equal length ``k`` the extrapolated
-    RBO is ``(1 - p)/p * sum_{d<=k} X_d p**d / d + p**k X_k / k`` (what :func:`rbo` returns
-    for such pairs); the overlaps ``X_d`` of all pairs come from one sparse product per depth.
-    Returns an (n, n) array with ones on the diagonal.
+    ``top_lists`` is an (n, k) integer array: row ``u`` is user ``u``'s top ``k`` items
+    (ids ``>= 0``), best first, without repeats. For lists of equal length ``k`` the
+    extrapolated RBO is ``(1 - p)/p * sum_{d<=k} X_d p**d / d + p**k X_k / k`` (what
+    :func:`rbo` returns for such pairs); the overlaps ``X_d`` of all pairs come from one
+    sparse product per depth. Returns an (n, n) array with ones on the diagonal.
 
     Raises:
         TypeError: if ``top_lists`` is not an integer array.
-        ValueError: if it is not 2-D, has a negative id or a row that repeats an item, or
-            ``p`` is not in (0, 1).
+        ValueError: if it is not 2-D, has a negative id or a row that repeats an item,
+            or ``p`` is not in (0, 1).
     """
     from scipy import sparse
 

@@ -36,6 +36,7 @@ from dsinterview.data.journeys import (
     make_journeys,
     media_truth,
 )
+from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.real import (
     load_diabetes,
     load_hitters,
@@ -43,7 +44,6 @@ from dsinterview.data.real import (
     load_rdataset,
     load_spector,
 )
-from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.regression import (
     correlated_regression_coefficients,
     make_correlated_regression,

@@ -1,11 +1,13 @@
-"""Simulated ranked lists with planted similarity: Mallows rankings around a common order.
+"""Simulated ranked lists with planted similarity: Mallows rankings around a common
+order.
 
-The Mallows model with Kendall distance gives a ranking ``pi`` of ``n`` items the probability
-``phi ** d(pi, centre) / Z``, where ``d`` counts the pairs the two orders disagree on and
-``0 < phi <= 1`` is the dispersion (``phi -> 0``: everyone ranks as the centre; ``phi = 1``:
-uniformly random). Drawing it is exact and fast through the insertion vector: the number of
-earlier-ranked items that the ``j``-th item of the centre is placed above is an independent
-truncated geometric variable on ``0..j-1`` with ratio ``phi``.
+The Mallows model with Kendall distance gives a ranking ``pi`` of ``n`` items the
+probability ``phi ** d(pi, centre) / Z``, where ``d`` counts the pairs the two orders
+disagree on and ``0 < phi <= 1`` is the dispersion (``phi -> 0``: everyone ranks as the
+centre; ``phi = 1``: uniformly random). Drawing it is exact and fast through the
+insertion vector: the number of earlier-ranked items that the ``j``-th item of the
+centre is placed above is an independent truncated geometric variable on ``0..j-1`` with
+ratio ``phi``.
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ def _check_phi(phi) -> float:
 
 def mallows_expected_distance(n_items: int, phi: float) -> float:
     """The expected Kendall distance from the centre of a Mallows(``phi``) ranking of
-    ``n_items``: the sum over ``j = 1..n`` of the mean of a geometric variable truncated to
-    ``0..j-1``.
+    ``n_items``: the sum over ``j = 1..n`` of the mean of a geometric variable truncated
+    to ``0..j-1``.
 
     Raises:
-        TypeError, ValueError: if ``n_items`` is not a positive integer or ``phi`` is not in
-            (0, 1].
+        TypeError, ValueError: if ``n_items`` is not a positive integer or ``phi`` is
+            not in (0, 1].
     """
     n = check_int(n_items, "n_items", minimum=1)
     phi = _check_phi(phi)
@@ -45,8 +47,9 @@ def mallows_expected_distance(n_items: int, phi: float) -> float:
 def make_mallows_rankings(
     n_lists: int, n_items: int, phi: float, seed: int | None = 2026
 ) -> np.ndarray:
-    """``n_lists`` rankings of items ``0..n_items-1`` drawn from a Mallows model centred on
-    the order ``0, 1, 2, ...`` with dispersion ``phi``. Row ``r`` lists its items best first.
+    """``n_lists`` rankings of items ``0..n_items-1`` drawn from a Mallows model centred
+    on the order ``0, 1, 2, ...`` with dispersion ``phi``. Row ``r`` lists its items
+    best first.
 
     Raises:
         TypeError, ValueError: if a count is not a positive integer or ``phi`` is not in
