@@ -320,7 +320,8 @@ def lasso_path(
     Without ``alphas`` the grid is ``n_alphas`` values spaced evenly on a log scale from
     :func:`lasso_alpha_max` (all coefficients zero) down to ``eps`` times it, as in
     scikit-learn and glmnet. Warm starts begin each fit near its solution, so the path
-    costs fewer sweeps than fitting every alpha from zero (though many more than one fit).
+    costs fewer sweeps than fitting every alpha from zero (though many more than one
+    fit).
 
     Raises:
         ValueError: as :func:`lasso`, and if ``alphas`` is empty, not 1-D, or has a
