@@ -95,3 +95,23 @@ def test_planted_quantiles():
 def test_refusals(kwargs, error):
     with pytest.raises(error):
         make_event_log(**kwargs)
+
+
+def test_planted_survival_matches_direct_integration():
+    from scipy import integrate
+
+    from dsinterview.data.event_log import _first_play_density
+
+    log = make_event_log(10, seed=0)
+    for t in (60.0, 3600.0, 86400.0, 30 * 86400.0):
+        pts = [p for p in (600.0, 3600.0, 86400.0) if p < t] or None
+        played, _ = integrate.quad(_first_play_density, 0, t, limit=200, points=pts)
+        expected = 1 - (1 - log.params["p_never_play"]) * played
+        np.testing.assert_allclose(log.first_play_survival(t), expected, atol=1e-6)
+
+
+def test_no_login_before_its_sign_up(log):
+    ev = log.events
+    signup = ev[ev.event == "signup"].groupby("account_id").ts.min()
+    first_event = ev.groupby("account_id").ts.min()
+    assert (first_event == signup.reindex(first_event.index)).all()

@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import integrate, optimize, stats
+from scipy import optimize, stats
 
 from dsinterview._validate import check_int, check_real
 
@@ -140,17 +140,13 @@ class EventLog:
         """
         t = np.atleast_1d(np.asarray(seconds, dtype=float))
         p_never = self.params["p_never_play"]
-        out = np.empty_like(t)
-        for i, ti in enumerate(t):
-            if ti <= 0:
-                out[i] = 1.0
-                continue
-            points = [p for p in (600.0, 3600.0, 86400.0) if p < ti] or None
-            played, _ = integrate.quad(
-                _first_play_density, 0.0, ti, limit=200, points=points
-            )
-            out[i] = 1.0 - (1.0 - p_never) * played
-        return out
+        # integrate the density on a fine logarithmic grid (u = e^x, du = u dx)
+        x = np.linspace(np.log(1e-3), np.log(max(float(t.max()), 1.0)), 20_001)
+        u = np.exp(x)
+        g = _first_play_density(u) * u
+        cum = np.r_[0.0, np.cumsum((g[1:] + g[:-1]) / 2 * np.diff(x))]
+        played = np.interp(np.log(np.maximum(t, 1e-3)), x, cum)
+        return np.where(t <= 0, 1.0, 1.0 - (1.0 - p_never) * played)
 
     def first_play_quantile(self, q: float) -> float:
         """The planted time (seconds) by which a share ``q`` of the accounts has
@@ -165,7 +161,7 @@ class EventLog:
         )
 
 
-def _first_play_density(u: float) -> float:
+def _first_play_density(u: np.ndarray) -> np.ndarray:
     """Density of the first play at ``u`` seconds for an account that would play, times
     the chance that it has not cancelled by then."""
     s = FIRST_PLAY_SIGMA
@@ -303,6 +299,8 @@ def make_event_log(
         step = s["length"] + s["gap"]
         excl = np.cumsum(step) - step
         excl -= np.repeat(excl[first], k)
+        if first_round:  # the first login comes no earlier than the sign-up itself
+            s["lead"][first] = np.minimum(s["lead"][first], base - signup[acc])
         incl_lead = np.cumsum(s["lead"])
         incl_lead -= np.repeat(incl_lead[first] - s["lead"][first], k)
         anc = np.repeat(base, k) + excl + incl_lead
