@@ -211,3 +211,20 @@ def test_kaplan_meier_without_censoring_is_the_empirical_survival():
 def test_kaplan_meier_refusals(d, e, error):
     with pytest.raises(error):
         kaplan_meier(np.asarray(d, dtype=float), np.asarray(e))
+
+
+@pytest.mark.parametrize("resolution", ["min", "us", "ns"])
+def test_sessionize_sort_paths_agree(resolution):
+    """Whole-second logs take the packed-integer sort; nanosecond spans fall back to
+    lexsort. Both must give the pandas answer."""
+    log = random_log(11)
+    rng = np.random.default_rng(0)
+    jitter = {"min": 0, "us": 1_000, "ns": 1}[resolution]
+    log["ts"] = log.ts + pd.to_timedelta(
+        rng.integers(0, 10**9, len(log)) // jitter * jitter if jitter else 0, unit="ns"
+    )
+    if resolution == "ns":  # a span of centuries in nanoseconds: no room to pack
+        log.loc[0, "ts"] = pd.Timestamp("1800-01-01")
+    np.testing.assert_array_equal(
+        sessionize(log).to_numpy(), pandas_sessionize(log, "30min").to_numpy()
+    )
