@@ -438,7 +438,11 @@ def make_event_log(
     # rows in arrival order; a unique key (arrival, then position) makes the order the
     # same everywhere
     n_rows = c["arr"].size
-    order = np.argsort(c["arr"].astype(np.int64) * n_rows + np.arange(n_rows))
+    idx_bits = max(
+        n_rows, 1
+    ).bit_length()  # sort integers, the row index in the low bits
+    order = np.sort(c["arr"].astype(np.int64) << idx_bits | np.arange(n_rows))
+    order &= (1 << idx_bits) - 1
     c = {k: v[order] for k, v in c.items()}
     start_us = START.astype("datetime64[us]").astype(np.int64)
 
