@@ -203,12 +203,21 @@ def sessionize(
     t = t.to_numpy().astype("datetime64[ns]").view(np.int64)
     key, _ = pd.factorize(events[by], sort=False)
     order = _key_time_order(key.astype(np.int64), t)
-    k, s = key[order], t[order]
+    # in sorted order; each temporary is freed as soon as it is used (ten million rows)
+    k = key[order]
+    del key
     first = np.r_[True, k[1:] != k[:-1]]
-    new = first | (np.r_[0, np.diff(s)] > gap.value)
+    del k
+    s = t[order]
+    del t
+    new = first.copy()
+    new[1:] |= np.diff(s) > gap.value
+    del s
     count = np.cumsum(new)
+    del new
+    count -= np.maximum.accumulate(np.where(first, count, 0))
     session = np.empty(len(order), np.int64)
-    session[order] = count - np.maximum.accumulate(np.where(first, count, 0))
+    session[order] = count
     return pd.Series(session, index=events.index, name="session")
 
 
@@ -232,8 +241,16 @@ def _key_time_order(key: np.ndarray, t: np.ndarray) -> np.ndarray:
     if _bits(int(off.max())) + idx_bits > 62 or _bits(int(key.max())) + idx_bits > 62:
         return np.lexsort((t, key))
     low = np.int64((1 << idx_bits) - 1)
-    by_time = np.sort(off << idx_bits | np.arange(n)) & low
-    pos = np.sort(key[by_time] << idx_bits | np.arange(n)) & low
+    off <<= idx_bits
+    off |= np.arange(n)
+    by_time = np.sort(off)
+    del off
+    by_time &= low
+    pos = key[by_time]
+    pos <<= idx_bits
+    pos |= np.arange(n)
+    pos.sort()
+    pos &= low
     return by_time[pos]
 
 

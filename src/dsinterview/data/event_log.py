@@ -324,12 +324,15 @@ def make_event_log(
     play_dur = np.concatenate(
         [s["play_dur"][m] for (_, _, s, _), m in zip(chunks, kp_play)]
     )
+    del chunks, kp_play  # the drawn sessions past the window: no longer needed
     n_sess = sess_acc.size
     sess_login = sess_anchor - sess_lead
     sess_end = sess_anchor + sess_len
-    play_sess = np.repeat(np.arange(n_sess), n_pl)
-    p_start = sess_anchor[play_sess] + play_off
-    p_stop = p_start + play_dur
+    # play-level arrays in 32 bits: seconds since START fit, and there are millions
+    play_sess = np.repeat(np.arange(n_sess, dtype=np.int32), n_pl)
+    p_start = (sess_anchor[play_sess] + play_off).astype(np.int32)
+    p_stop = p_start + play_dur.astype(np.int32)
+    del play_off, play_dur
     by_time = np.lexsort(
         (sess_anchor, sess_acc)
     )  # sessions in account, then time order
@@ -416,34 +419,36 @@ def make_event_log(
     ]
     dtypes = dict(acc=np.int32, ts=np.int32, ev=np.int8, dev=np.int8, prof=np.int8)
     dtypes.update(sess=np.int32, arr=np.int32)  # seconds since START fit in 32 bits
-    cols = {k: [] for k in dtypes}
-    for a, ts, code, dev, prof, sess, batch in parts:
-        seen = ts < end
+    seen_parts = [part[1] < end for part in parts]
+    total = int(sum(m.sum() for m in seen_parts))
+    c = {k: np.empty(total, dt) for k, dt in dtypes.items()}
+    at = 0
+    for (a, ts, code, dev, prof, sess, batch), seen in zip(parts, seen_parts):
         lag = rng.integers(0, 3, a.size, endpoint=True)
         if batch is not None:
             arr = np.where(offline[batch], np.maximum(batch_at[batch], ts), ts + lag)
         else:
             arr = ts + lag
+        m = int(seen.sum())
         for key, v in zip(dtypes, (a, ts, None, dev, prof, sess, arr)):
-            if key == "ev":
-                cols[key].append(np.full(int(seen.sum()), code, np.int8))
-            else:
-                cols[key].append(v[seen].astype(dtypes[key]))
-    c = {k: np.concatenate(v) for k, v in cols.items()}
+            c[key][at : at + m] = code if key == "ev" else v[seen]
+        at += m
+    del parts, seen_parts, pa, pb, p_start, p_stop, play_sess
     # duplicates: the same event sent again a few seconds later
-    dup = np.flatnonzero(rng.random(c["ts"].size) < p_duplicate)
+    dup = np.flatnonzero(rng.random(total) < p_duplicate)
     resend = c["arr"][dup] + rng.integers(1, 30, dup.size, endpoint=True)
-    c = {k: np.r_[v, v[dup]] for k, v in c.items()}
-    c["arr"][c["arr"].size - dup.size :] = resend
-    # rows in arrival order; a unique key (arrival, then position) makes the order the
-    # same everywhere
+    for k in c:
+        c[k] = np.r_[c[k], c[k][dup]]
+    c["arr"][total:] = resend
+    # rows in arrival order, sorted as integers with the row index in the low bits (a
+    # unique key, so the order is the same everywhere)
     n_rows = c["arr"].size
-    idx_bits = max(
-        n_rows, 1
-    ).bit_length()  # sort integers, the row index in the low bits
+    idx_bits = max(n_rows, 1).bit_length()
     order = np.sort(c["arr"].astype(np.int64) << idx_bits | np.arange(n_rows))
     order &= (1 << idx_bits) - 1
-    c = {k: v[order] for k, v in c.items()}
+    for k in c:
+        c[k] = c[k][order]
+    del order
     start_us = START.astype("datetime64[us]").astype(np.int64)
 
     def to_ts(sec: np.ndarray) -> np.ndarray:
