@@ -28,6 +28,7 @@ from dsinterview.data._registry import (
     sha256_of,
 )
 from dsinterview.data.classification import make_logistic_regression
+from dsinterview.data.event_log import EventLog, make_event_log
 from dsinterview.data.journeys import (
     expected_signups,
     journey_truth,
@@ -76,6 +77,7 @@ __all__ = [
     "DatasetCorruptError",
     "DatasetError",
     "DatasetMissingError",
+    "EventLog",
     "SearchQueryData",
     "ShippedDataset",
     "correlated_regression_coefficients",
@@ -92,6 +94,7 @@ __all__ = [
     "make_correlated_regression",
     "make_daily_media",
     "make_drifting_stream",
+    "make_event_log",
     "make_mallows_rankings",
     "mallows_expected_distance",
     "make_journeys",
