@@ -5,7 +5,8 @@
 - Generated data shipped as files in ``datasets/`` (small, checked by SHA-256 on every load): :func:`load`
   by name; :func:`regenerate` rebuilds a file from its seed (``make datasets`` rebuilds them all).
 - Generated data too large to ship is made at run time by its seeded generator, e.g.
-  :func:`make_correlated_regression`. Every generator takes a ``seed`` and is deterministic.
+  :func:`make_correlated_regression`, :func:`make_streaming_experiment`. Every generator
+  takes a ``seed`` and is deterministic.
 
 ``datasets/README.md`` has a data card for each.
 """
@@ -24,6 +25,10 @@ from dsinterview.data._registry import (
     sha256_of,
 )
 from dsinterview.data.classification import make_logistic_regression
+from dsinterview.data.experiments import (
+    StreamingExperiment,
+    make_streaming_experiment,
+)
 from dsinterview.data.journeys import (
     expected_signups,
     journey_truth,
@@ -73,6 +78,7 @@ __all__ = [
     "DatasetMissingError",
     "SearchQueryData",
     "ShippedDataset",
+    "StreamingExperiment",
     "correlated_regression_coefficients",
     "drifting_stream_coefficients",
     "expected_signups",
@@ -90,6 +96,7 @@ __all__ = [
     "make_journeys",
     "make_logistic_regression",
     "make_search_queries",
+    "make_streaming_experiment",
     "media_truth",
     "read_manifest",
     "regenerate",
