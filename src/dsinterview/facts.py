@@ -36,8 +36,8 @@ class Fact:
 #: The table of cited numbers, by name. Add a fact here (and its source to references.bib) before
 #: quoting it in a chapter.
 FACTS: dict[str, Fact] = {
-    # Repeated significance tests on accumulating normal data: a two-sided 5% test checked
-    # at K equally spaced looks rejects a true null this often (the A/B testing chapter).
+    # Repeated significance tests on accumulating normal data: a two-sided 5% test
+    # checked at K equally spaced looks rejects a true null this often (A/B testing).
     "peeking_fpr_2_looks": Fact(
         0.083,
         "share",
