@@ -54,6 +54,16 @@ def test_truth_is_the_planted_effect(exp):
     assert qe[0.1] == qe[0.5] == 0.0 and qe[0.95] > 0
 
 
+def test_potential_outcomes_match_the_log_and_the_truth(exp):
+    pot, m = exp.potential, exp.members
+    assert len(pot) == len(m)
+    np.testing.assert_allclose(
+        (pot.hours_1 - pot.hours_0).mean(), exp.truth["ate_hours"], rtol=1e-12
+    )
+    observed = np.where(m.treatment == 1, pot.hours_1, pot.hours_0)
+    np.testing.assert_allclose(observed, m.hours, rtol=1e-12)
+
+
 def test_difference_in_means_recovers_the_effect(exp):
     m = exp.members
     tr = m.treatment.to_numpy() == 1
@@ -81,6 +91,14 @@ def test_profile_randomisation():
     np.testing.assert_allclose(share.to_numpy(), e.members.treatment.to_numpy())
     np.testing.assert_allclose(
         prof.groupby("member_id").hours.sum().to_numpy(), e.members.hours, rtol=1e-6
+    )
+    # untreated potential outcomes: below the observed hours exactly where exposed
+    exposed = prof.treatment.to_numpy() == 1
+    assert (prof.hours[exposed] >= prof.hours_0[exposed]).all()
+    np.testing.assert_allclose(
+        prof.groupby("member_id").hours_0.sum().to_numpy(),
+        e.potential.hours_0.to_numpy(),
+        rtol=1e-9,
     )
 
 

@@ -84,7 +84,9 @@ class StreamingExperiment:
             next billing cycle), ``play_delay_ms`` (float, the member's typical time to
             start a play).
         profiles: with ``unit="profile"``, one row per profile: ``member_id``,
-            ``treatment`` (int8) and ``hours`` (in the test); ``None`` otherwise.
+            ``treatment`` (int8), ``hours`` (in the test) and ``hours_0`` (the profile's
+            hours had nobody in the household been treated: a potential outcome, not
+            observable, for grading the design); ``None`` otherwise.
         truth: the planted effects, computed from both potential outcomes of every
             member of the population (logged or not): ``ate_hours`` (mean effect on
             test-period hours), ``ate_hours_week`` (a list, per week),
@@ -92,12 +94,17 @@ class StreamingExperiment:
             ``ate_retention`` (share), ``ate_delay_ms`` (mean play delay) and
             ``delay_quantile_effect`` (a dict q -> effect in ms).
         params: every argument of :func:`make_streaming_experiment`.
+        potential: one row per member of the population (logged or not), indexed by
+            ``member_id``: ``hours_0`` and ``hours_1``, the test-period hours under
+            control and under treatment of the whole household; for grading estimators
+            whose estimand is not the mean effect (a capped metric, say).
     """
 
     members: pd.DataFrame
     profiles: pd.DataFrame | None
     truth: dict[str, object] = field(default_factory=dict)
     params: dict[str, object] = field(default_factory=dict)
+    potential: pd.DataFrame | None = None
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -359,24 +366,27 @@ def make_streaming_experiment(
                 "member_id": prof_member.astype(np.int32),
                 "treatment": prof_treat,
                 "hours": prof_hours,
+                "hours_0": part * weekly0.sum(0)[prof_member],
             }
         )
 
     qs = (0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
+    q1 = np.quantile(delay1, qs, method="inverted_cdf")
+    q0 = np.quantile(delay0, qs, method="inverted_cdf")
     truth: dict[str, object] = {
         "ate_hours": float((weekly1 - weekly0).sum(0).mean()),
         "ate_hours_week": [float(v) for v in (weekly1 - weekly0).mean(1)],
         "relative_lift_week": [float(v) for v in effects],
         "ate_retention": float(ret1.mean() - ret0.mean()),
         "ate_delay_ms": float((delay1 - delay0).mean()),
-        "delay_quantile_effect": {
-            q: float(
-                np.quantile(delay1, q, method="inverted_cdf")
-                - np.quantile(delay0, q, method="inverted_cdf")
-            )
-            for q in qs
-        },
+        "delay_quantile_effect": {q: float(a - b) for q, a, b in zip(qs, q1, q0)},
     }
+    potential = pd.DataFrame({"hours_0": weekly0.sum(0), "hours_1": weekly1.sum(0)})
+    potential.index.name = "member_id"
     return StreamingExperiment(
-        members=members, profiles=profile_table, truth=truth, params=params
+        members=members,
+        profiles=profile_table,
+        truth=truth,
+        params=params,
+        potential=potential,
     )
