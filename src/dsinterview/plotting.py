@@ -1,11 +1,13 @@
-"""The book's single plotting style: one call at the top of a chapter, ``use_book_style()``."""
+"""The book's single plotting style: one call at the top of a chapter,
+``use_book_style()``."""
 
 from __future__ import annotations
 
 import matplotlib as mpl
 from cycler import cycler
 
-#: Okabe & Ito's colour-blind-safe palette (black moved last), in the order the chapters use it.
+#: Okabe & Ito's colour-blind-safe palette (black moved last), in the order the chapters
+#: use it.
 PALETTE: dict[str, str] = {
     "blue": "#0072B2",
     "orange": "#E69F00",
@@ -23,8 +25,8 @@ COLORS: list[str] = list(PALETTE.values())
 _RC = {
     "axes.prop_cycle": cycler(color=COLORS),
     "figure.figsize": (7.0, 4.2),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "figure.dpi": 150,  # sharp on high-density screens (tests/test_rules.py)
+    "savefig.dpi": 150,
     "figure.constrained_layout.use": True,
     "font.size": 11,
     "axes.titlesize": 12,
@@ -45,5 +47,6 @@ _RC = {
 
 
 def use_book_style() -> None:
-    """Apply the book's matplotlib style (palette, sizes, layout) to every figure that follows."""
+    """Apply the book's matplotlib style (palette, sizes, layout) to every figure that
+    follows."""
     mpl.rcParams.update(_RC)

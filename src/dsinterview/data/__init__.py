@@ -1,9 +1,12 @@
-"""The book's data layer: loaders for real shipped data and seeded generators whose parameters are truth.
+"""The book's data layer: loaders for real shipped data and seeded generators whose
+parameters are truth.
 
-- Real data that ships inside installed packages: :func:`load_diabetes`, :func:`load_hitters`,
-  :func:`load_movielens`, :func:`load_spector`, :func:`load_rdataset`.
-- Generated data shipped as files in ``datasets/`` (small, checked by SHA-256 on every load): :func:`load`
-  by name; :func:`regenerate` rebuilds a file from its seed (``make datasets`` rebuilds them all).
+- Real data that ships inside installed packages: :func:`load_diabetes`,
+  :func:`load_hitters`, :func:`load_movielens`, :func:`load_spector`,
+  :func:`load_rdataset`.
+- Generated data shipped as files in ``datasets/`` (small, checked by SHA-256 on every
+  load): :func:`load` by name; :func:`regenerate` rebuilds a file from its seed
+  (``make datasets`` rebuilds them all).
 - Generated data too large to ship is made at run time by its seeded generator, e.g.
   :func:`make_correlated_regression`, :func:`make_streaming_experiment`. Every generator
   takes a ``seed`` and is deterministic.
@@ -65,8 +68,8 @@ register(
             noise_sd=1.0,
             seed=2026,
         ),
-        "Three groups of three near-duplicate features (correlation 0.95), one active per group, and "
-        "three noise features.",
+        "Three groups of three near-duplicate features (correlation 0.95), one "
+        "active per group, and three noise features.",
     )
 )
 
