@@ -277,7 +277,8 @@ def make_streaming_experiment(
     pre = rng.gamma(gamma_shape * pre_weeks, scale) * (rng.random(n) >= p_dormant)
     lam_in = scale * np.exp(period_sd * rng.standard_normal(n) - period_sd**2 / 2)
     active_in = rng.random(n) >= p_dormant
-    weekly0 = rng.gamma(gamma_shape, 1.0, size=(n_weeks, n)) * lam_in * active_in
+    weekly0 = rng.gamma(gamma_shape, 1.0, size=(n_weeks, n))
+    weekly0 *= lam_in * active_in
 
     # 3. assignment and the effect on hours
     if unit == "account":
@@ -296,13 +297,15 @@ def make_streaming_experiment(
         # the household's hours move by the viewing-weighted exposure of its profiles
         exposure = np.bincount(prof_member, weights=part * own, minlength=n)
         treat = treat_share
-    weekly1 = weekly0 * (1 + effects[:, None])
+    total0 = weekly0.sum(0)
+    gain = effects @ weekly0  # extra hours of each member if the household is treated
+    total1 = total0 + gain
     observed = weekly0 * (1 + effects[:, None] * exposure)
 
     # 4. retention, one uniform per member for both arms
     u_ret = rng.random(n)
-    per_week0 = weekly0.sum(0) / n_weeks
-    per_week1 = weekly1.sum(0) / n_weeks
+    per_week0 = total0 / n_weeks
+    per_week1 = total1 / n_weeks
     ret0 = u_ret < _sigmoid(retention_logit + retention_slope * np.log1p(per_week0))
     ret1 = u_ret < _sigmoid(
         retention_logit + retention_slope * np.log1p(per_week1) + retention_direct
@@ -358,15 +361,13 @@ def make_streaming_experiment(
     profile_table = None
     if unit == "profile":
         # the profile's part of the household's hours, moved by its own exposure
-        prof_hours = part * (
-            weekly0.sum(0)[prof_member] + (effects @ weekly0)[prof_member] * own
-        )
+        prof_hours = part * (total0[prof_member] + gain[prof_member] * own)
         profile_table = pd.DataFrame(
             {
                 "member_id": prof_member.astype(np.int32),
                 "treatment": prof_treat,
                 "hours": prof_hours,
-                "hours_0": part * weekly0.sum(0)[prof_member],
+                "hours_0": part * total0[prof_member],
             }
         )
 
@@ -374,14 +375,14 @@ def make_streaming_experiment(
     q1 = np.quantile(delay1, qs, method="inverted_cdf")
     q0 = np.quantile(delay0, qs, method="inverted_cdf")
     truth: dict[str, object] = {
-        "ate_hours": float((weekly1 - weekly0).sum(0).mean()),
-        "ate_hours_week": [float(v) for v in (weekly1 - weekly0).mean(1)],
+        "ate_hours": float(gain.mean()),
+        "ate_hours_week": [float(v) for v in effects * weekly0.mean(1)],
         "relative_lift_week": [float(v) for v in effects],
         "ate_retention": float(ret1.mean() - ret0.mean()),
         "ate_delay_ms": float((delay1 - delay0).mean()),
         "delay_quantile_effect": {q: float(a - b) for q, a, b in zip(qs, q1, q0)},
     }
-    potential = pd.DataFrame({"hours_0": weekly0.sum(0), "hours_1": weekly1.sum(0)})
+    potential = pd.DataFrame({"hours_0": total0, "hours_1": total1})
     potential.index.name = "member_id"
     return StreamingExperiment(
         members=members,
