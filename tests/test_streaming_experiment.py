@@ -81,6 +81,8 @@ def test_logging_bug_drops_treatment_members_on_one_device():
     gone = clean.members.loc[lost]
     assert (gone.treatment == 1).all() and (gone.device == "web").all()
     assert bug.truth == clean.truth
+    # the intact log is exactly the experiment without the bug
+    assert bug.intact.equals(clean.members) and clean.intact is None
 
 
 def test_profile_randomisation():

@@ -94,6 +94,10 @@ class StreamingExperiment:
             ``ate_retention`` (share), ``ate_delay_ms`` (mean play delay) and
             ``delay_quantile_effect`` (a dict q -> effect in ms).
         params: every argument of :func:`make_streaming_experiment`.
+        intact: with ``logging_bug > 0``, the table an intact logging pipeline would
+            have written: the same members, none lost (the bug draws its randomness
+            after everything else, so this is exactly the experiment with
+            ``logging_bug=0``); ``None`` otherwise.
         potential: one row per member of the population (logged or not), indexed by
             ``member_id``: ``hours_0`` and ``hours_1``, the test-period hours under
             control and under treatment of the whole household; for grading estimators
@@ -105,6 +109,7 @@ class StreamingExperiment:
     truth: dict[str, object] = field(default_factory=dict)
     params: dict[str, object] = field(default_factory=dict)
     potential: pd.DataFrame | None = None
+    intact: pd.DataFrame | None = None
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -355,8 +360,9 @@ def make_streaming_experiment(
     columns["play_delay_ms"] = delay_obs
     members = pd.DataFrame(columns)
     members.index.name = "member_id"
-    if not logged.all():
-        members = members[logged]
+    intact = None
+    if logging_bug > 0:
+        intact, members = members, members[logged]
 
     profile_table = None
     if unit == "profile":
@@ -390,4 +396,5 @@ def make_streaming_experiment(
         truth=truth,
         params=params,
         potential=potential,
+        intact=intact,
     )
