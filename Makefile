@@ -27,7 +27,7 @@ export MKL_NUM_THREADS := 1
 JB_FLAGS := -W -n --keep-going
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help venv book rebuild test test-unit test-notebooks test-build bench lab execute format datasets lock clean
+.PHONY: help venv book rebuild test test-unit test-notebooks test-build test-site bench lab execute format datasets lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -58,11 +58,11 @@ rebuild:  ## Build the site re-executing every notebook (drops the cache)
 	rm -rf $(CACHE) _build/.doctrees _build/html _build/jupyter_execute
 	$(MAKE) book
 
-test: $(STAMP)  ## The whole suite: unit, dataset and hygiene tests, nbval on every chapter, strict book build
-	$(MAKE) --no-print-directory test-unit test-notebooks test-build
+test: $(STAMP)  ## The whole suite: unit, rules and hygiene tests, nbval, strict build, browser test
+	$(MAKE) --no-print-directory test-unit test-notebooks test-build test-site
 
-test-unit: $(STAMP)  ## Unit tests of the package, dataset integrity and notebook hygiene
-	$(PYTEST) -q tests
+test-unit: $(STAMP)  ## Unit tests of the package, dataset integrity, the chapter rules and hygiene
+	$(PYTEST) -q tests --ignore=tests/site
 
 test-notebooks: $(STAMP)  ## Re-execute chapters and compare every stored output (nbval, strict); NB=one.ipynb
 	$(PYTEST) -q -p no:cacheprovider --nbval --nbval-current-env --nbval-cell-timeout=300 \
@@ -74,6 +74,20 @@ test-build: $(STAMP)  ## Build the book from the stored outputs with warnings as
 	mkdir -p _build
 	$(BIN)/python tools/config_no_execute.py _config.yml > _build/config-no-execute.yml
 	$(BIN)/jupyter-book build . $(JB_FLAGS) --config _build/config-no-execute.yml --path-output _build/test
+
+# The site as a reader meets it, in the system's headless Chromium, offline (tests/site). Browsers
+# that download themselves at run time are not used: Debian's chromium and chromium-driver are.
+SITE ?= _build/test/_build/html
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+CHROMEDRIVER ?= $(shell command -v chromedriver || true)
+test-site: $(STAMP)  ## Open the built site in headless Chromium, offline: maths, alt text, search, navigation
+	@if [ -z "$(CHROMIUM)" ] || [ -z "$(CHROMEDRIVER)" ]; then \
+		msg="the site test needs Chromium and ChromeDriver. On Debian or Ubuntu: sudo apt-get install chromium chromium-driver; on macOS: brew install --cask chromium chromedriver. Then run make test-site."; \
+		if [ "$${CI:-}" = "true" ]; then echo "error: $$msg" >&2; exit 1; fi; \
+		echo "SKIPPED the browser test: $$msg"; exit 0; fi
+	@[ -f $(SITE)/index.html ] || $(MAKE) --no-print-directory test-build
+	SITE=$(abspath $(SITE)) CHROMIUM=$(CHROMIUM) CHROMEDRIVER=$(CHROMEDRIVER) \
+		$(PYTEST) -q -p no:cacheprovider tests/site
 
 bench: $(STAMP)  ## Time every chapter in a fresh kernel: wall seconds and peak memory; NB=one.ipynb
 	$(BIN)/python tools/bench.py $(or $(NB),chapters/*.ipynb) --csv _build/bench.csv

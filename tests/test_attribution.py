@@ -1,4 +1,5 @@
-"""Tests of dsinterview.attribution: worked examples solved by hand, the Shapley axioms, and every refusal."""
+"""Tests of dsinterview.attribution: worked examples solved by hand, the Shapley axioms,
+and every refusal."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ class TestRuleBased:
         )
 
     def test_position_u_shaped(self):
-        # [A,B,C]: 40/20/40 -> A 4, B 2, C 4; [B] all 4 to B; [C,A] splits 50/50 -> 3 and 3.
+        # [A,B,C]: 40/20/40 -> A 4, B 2, C 4; [B] all 4 to B; [C,A] splits 50/50 -> 3
+        # and 3.
         np.testing.assert_allclose(
             rule_based(HAND, "position")[["A", "B", "C"]], [7, 6, 7], atol=1e-12
         )
@@ -105,8 +107,9 @@ class TestRuleBased:
 
 class TestShapleyValues:
     def test_glove_game(self):
-        # One left glove L, two right gloves: a pair is worth 1. By hand over the 6 orderings, L is pivotal
-        # in 4 (whenever it is not first), each R in 1 (second, after L first): 4/6, 1/6, 1/6.
+        # One left glove L, two right gloves: a pair is worth 1. By hand over the 6
+        # orderings, L is pivotal in 4 (whenever it is not first), each R in 1 (second,
+        # after L first): 4/6, 1/6, 1/6.
         v = lambda s: float("L" in s and bool({"R1", "R2"} & s))  # noqa: E731
         np.testing.assert_allclose(
             shapley_values(v, ["L", "R1", "R2"]), [2 / 3, 1 / 6, 1 / 6], atol=1e-12
@@ -167,7 +170,9 @@ class TestShapleyValues:
         np.testing.assert_allclose(phi[["a", "b", "c"]], without_d, atol=1e-12)
 
     def test_a_mapping_is_a_characteristic_function_too(self):
-        # Two players: phi_a = (v(a) - v()) / 2 + (v(ab) - v(b)) / 2 = (1 + 2) / 2 = 1.5, phi_b = 4 - 1.5.
+        # Two players:
+        # phi_a = (v(a) - v()) / 2 + (v(ab) - v(b)) / 2 = (1 + 2) / 2 = 1.5,
+        # phi_b = 4 - 1.5.
         v = {
             frozenset(): 0.0,
             frozenset("a"): 1.0,
@@ -180,14 +185,20 @@ class TestShapleyValues:
         del v[frozenset("ab")]
         with pytest.raises(
             ValueError,
-            match=r"no entry for the coalition \{'a', 'b'\}|no entry for the coalition \{'b', 'a'\}",
+            match=(
+                r"no entry for the coalition \{'a', 'b'\}"
+                r"|no entry for the coalition \{'b', 'a'\}"
+            ),
         ):
             shapley_values(v, ["a", "b"])
 
     def test_refusals(self):
         with pytest.raises(
             TypeError,
-            match=r"value must map a frozenset of players to a number \(a callable or a mapping\)",
+            match=(
+                r"value must map a frozenset of players to a number "
+                r"\(a callable or a mapping\)"
+            ),
         ):
             shapley_values(3.0, ["a"])
         with pytest.raises(TypeError, match="players must be an iterable"):
@@ -207,8 +218,9 @@ class TestShapleyValues:
 class TestPathShapley:
     def test_two_channels_by_hand(self):
         # v(A) = 1/4, v(B) = 2/4, v(AB) = 3/4, v({}) = 0.
-        # On {A,B}: phi_A = (v(A) - 0)/2 + (v(AB) - v(B))/2 = 1/4, phi_B = (v(B) - 0)/2 + (v(AB) - v(A))/2 = 1/2,
-        # so path [A,B]'s 3 conversions split 1 : 2. Paths [A] and [B] keep theirs: A = 1 + 1, B = 2 + 2.
+        # On {A,B}: phi_A = (v(A) - 0)/2 + (v(AB) - v(B))/2 = 1/4,
+        # phi_B = (v(B) - 0)/2 + (v(AB) - v(A))/2 = 1/2, so path [A,B]'s 3 conversions
+        # split 1 : 2. Paths [A] and [B] keep theirs: A = 1 + 1, B = 2 + 2.
         t = table([(["A"], 1, 3), (["B"], 2, 2), (["A", "B"], 3, 1)])
         assert as_dict(shapley(t)) == pytest.approx({"A": 2.0, "B": 4.0}, abs=1e-12)
 
@@ -218,7 +230,8 @@ class TestPathShapley:
         pd.testing.assert_series_equal(shapley(t1), shapley(t2))
 
     def test_unseen_subset_counts_zero(self):
-        # Only {A,B} is observed: v(A) = v(B) = 0, so each gets half of v(AB) and half the conversions.
+        # Only {A,B} is observed: v(A) = v(B) = 0, so each gets half of v(AB) and half
+        # the conversions.
         t = table([(["A", "B"], 4, 4)])
         assert as_dict(shapley(t)) == pytest.approx({"A": 2.0, "B": 2.0})
 
@@ -244,7 +257,8 @@ class TestPathShapley:
 
 class TestMarkov:
     # Paths [A] 1 of 2, [B] 1 of 1, [A,B] 1 of 2 convert. Transitions by hand:
-    # start -> A 4/5, start -> B 1/5; A -> conv 1/4, A -> null 1/4, A -> B 2/4; B -> conv 2/3, B -> null 1/3.
+    # start -> A 4/5, start -> B 1/5; A -> conv 1/4, A -> null 1/4, A -> B 2/4;
+    # B -> conv 2/3, B -> null 1/3.
     # p = 4/5 * (1/4 + 1/2 * 2/3) + 1/5 * 2/3 = 3/5 (= 3 conversions / 5 journeys).
     # Without A: 1/5 * 2/3 = 2/15, removal 1 - (2/15)/(3/5) = 7/9.
     # Without B: 4/5 * 1/4 = 1/5, removal 1 - (1/5)/(3/5) = 2/3.

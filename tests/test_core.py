@@ -12,7 +12,7 @@ from dsinterview import _validate as v
 from dsinterview.display import show_source
 from dsinterview.plotting import COLORS, use_book_style
 
-# --- show_source ---------------------------------------------------------------------------------------
+# --- show_source ----------------------------------------------------------------------
 
 
 def test_show_source_of_a_function_is_highlighted_python():
@@ -47,7 +47,7 @@ def test_show_source_refuses_what_has_no_source():
         show_source(np.ndarray)  # a class defined in C
 
 
-# --- plotting --------------------------------------------------------------------------------------------
+# --- plotting -------------------------------------------------------------------------
 
 
 def test_book_style_sets_the_colour_blind_safe_palette():
@@ -57,7 +57,7 @@ def test_book_style_sets_the_colour_blind_safe_palette():
         assert COLORS[:3] == ["#0072B2", "#E69F00", "#009E73"]
 
 
-# --- input checks --------------------------------------------------------------------------------------
+# --- input checks ---------------------------------------------------------------------
 
 
 def test_as_matrix_accepts_frames_and_lists():
@@ -130,7 +130,7 @@ def test_check_choice_and_columns():
         v.check_columns([1], ["a"])
 
 
-# --- glue ----------------------------------------------------------------------------------------------
+# --- glue -----------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Dataset integrity: the manifest, the shipped files, regeneration from seeds, and the loaders' errors."""
+"""Dataset integrity: the manifest, the shipped files, regeneration from seeds, and the
+loaders' errors."""
 
 from __future__ import annotations
 
@@ -113,7 +114,7 @@ def test_cli_regenerate_needs_a_name():
         cli.main(["regenerate"])
 
 
-# --- the correlated-regression generator honours its parameters -------------------------------------
+# --- the correlated-regression generator honours its parameters -----------------------
 
 
 def test_correlated_regression_has_the_planted_structure():
@@ -159,7 +160,7 @@ def test_correlated_regression_refuses_bad_parameters(kwargs, error, message):
         data.make_correlated_regression(**kwargs)
 
 
-# --- real data shipped inside installed packages ------------------------------------------------------
+# --- real data shipped inside installed packages --------------------------------------
 
 
 def test_diabetes_in_original_units():

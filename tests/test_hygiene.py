@@ -1,10 +1,11 @@
 """Notebook hygiene: what nbval does not check but a reproducible, readable book needs.
 
-Every chapter is in the toc and every toc entry exists; each notebook was executed top to bottom in one
-kernel run; no stored errors, warnings, memory addresses or machine paths; kernel python3; the first cell
-is the chapter's title; no cell relies on a trailing ';'; the chapter is on the landing page's map; and the
-chapter keeps the anatomy of the chapter guide (two-minute answer, scale,
-pitfalls, exercises with collapsed solutions, references, glued numbers).
+Every chapter is in the toc and every toc entry exists; each notebook was executed top
+to bottom in one kernel run; no stored errors, warnings, memory addresses or machine
+paths; kernel python3; the first cell is the chapter's title; no cell relies on a
+trailing ';'; the chapter is on the landing page's map; and the chapter keeps the
+anatomy of the chapter guide (two-minute answer, scale, pitfalls, exercises with
+collapsed solutions, references, glued numbers).
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def test_every_toc_entry_exists():
 class TestChapter:
     def test_listed_in_toc(self, path):
         assert f"chapters/{path.stem}" in _toc_files(), (
-            f"{path.name} is not listed in _toc.yml: add `- file: chapters/{path.stem}` under one of its parts"
+            f"{path.name} is not listed in _toc.yml: "
+            f"add `- file: chapters/{path.stem}` under one of its parts"
         )
 
     def test_on_the_landing_page_map(self, path):
@@ -114,7 +116,8 @@ class TestChapter:
             if "".join(c["source"]).strip()
         ]
         assert counts == list(range(1, len(counts) + 1)), (
-            f"execution counts are {counts}; re-run with `make execute NB=chapters/{path.name}`"
+            f"execution counts are {counts}; "
+            f"re-run with `make execute NB=chapters/{path.name}`"
         )
 
     def test_no_error_outputs(self, path):
@@ -144,20 +147,22 @@ class TestChapter:
                 )
 
     def test_no_cell_relies_on_a_trailing_semicolon(self, path):
-        """nbval runs cells with store_history=False, where IPython does not honour a trailing ';': the
-        hidden value (``<matplotlib.legend.Legend at 0x...>``) reappears under test and the outputs differ."""
+        """nbval runs cells with store_history=False, where IPython does not honour a
+        trailing ';': the hidden value (``<matplotlib.legend.Legend at 0x...>``)
+        reappears under test and the outputs differ."""
         for cell in _code_cells(_load(path)):
             lines = [
                 line for line in "".join(cell["source"]).splitlines() if line.strip()
             ]
             if lines and not lines[-1].lstrip().startswith("#"):
                 assert not lines[-1].rstrip().endswith(";"), (
-                    f"{_where(cell)} ends in ';', which nbval does not honour: end a plotting cell with "
-                    "plt.show(), or assign the value (_ = ...)"
+                    f"{_where(cell)} ends in ';', which nbval does not honour: end a "
+                    "plotting cell with plt.show(), or assign the value (_ = ...)"
                 )
 
     def test_glued_numbers_reproduce_on_any_machine(self, path):
-        """Glued through dsinterview.glue: no NumPy repr, no more significant digits than it keeps."""
+        """Glued through dsinterview.glue: no NumPy repr, no more significant digits
+        than it keeps."""
         for cell in _code_cells(_load(path)):
             for out in cell.get("outputs", []):
                 if "scrapbook" not in out.get("metadata", {}):
@@ -170,15 +175,17 @@ class TestChapter:
                     )
                 )
                 assert not text.startswith(("np.", "array(")), (
-                    f"{_where(cell)} glues {name!r} as the NumPy repr {text!r}; use `from dsinterview import glue`"
+                    f"{_where(cell)} glues {name!r} as the NumPy repr {text!r}; use "
+                    "`from dsinterview import glue`"
                 )
                 if re.fullmatch(r"-?\d+\.\d*(e[-+]?\d+)?|-?\d+e[-+]?\d+", text):
                     mantissa = (
                         text.lstrip("-").split("e")[0].replace(".", "").strip("0")
                     )
                     assert len(mantissa) <= GLUE_DIGITS, (
-                        f"{_where(cell)} glues {name!r} = {text} with more than {GLUE_DIGITS} significant "
-                        "digits; use `from dsinterview import glue`, which rounds"
+                        f"{_where(cell)} glues {name!r} = {text} with more than "
+                        f"{GLUE_DIGITS} significant digits; "
+                        "use `from dsinterview import glue`, which rounds"
                     )
 
     def test_keeps_the_chapter_anatomy(self, path):

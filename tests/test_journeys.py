@@ -1,4 +1,5 @@
-"""Tests of dsinterview.data.journeys: determinism, the planted truth, the journeys table and the media view."""
+"""Tests of dsinterview.data.journeys: determinism, the planted truth, the journeys
+table and the media view."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ class TestMakeJourneys:
             .eq("display")[test.touches["user_id"].isin(held_ids)]
             .any()
         )
-        # Display causes no other touches, so dropping it from the baseline reproduces the test's touches.
+        # Display causes no other touches, so dropping it from the baseline reproduces
+        # the test's touches.
         expected = base.touches[
             ~(
                 base.touches["user_id"].isin(held_ids)
@@ -137,8 +139,9 @@ class TestTruth:
         )
 
     def test_single_channel_truth_is_the_noisy_or_by_hand(self):
-        # Only display works: each exposed person signs up extra with probability (1 - baseline) * lift.
-        # Summed over the exposed that is expected(all on) - expected(all off) = expected - baseline.
+        # Only display works: each exposed person signs up extra with probability
+        # (1 - baseline) * lift. Summed over the exposed that is
+        # expected(all on) - expected(all off) = expected - baseline.
         t = journey_truth(
             20_000, seed=3, lift={**dict.fromkeys(CHANNELS, 0.0), "display": 0.05}
         )

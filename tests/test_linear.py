@@ -1,4 +1,5 @@
-"""Tests for dsinterview.linear: ridge and lasso against scikit-learn, planted truth, every refusal."""
+"""Tests for dsinterview.linear: ridge and lasso against scikit-learn, planted truth,
+every refusal."""
 
 from __future__ import annotations
 
@@ -172,7 +173,7 @@ def test_lasso_warns_when_not_converged(diabetes):
     assert fit.n_iter == 1
 
 
-# ---- refusals -------------------------------------------------------------------------------------------
+# ---- refusals ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fit", [ridge, lasso])

@@ -1,4 +1,5 @@
-"""Tests of dsinterview.logistic (Newton/IRLS logistic regression) and its simulated-data generator."""
+"""Tests of dsinterview.logistic (Newton/IRLS logistic regression) and its
+simulated-data generator."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _statsmodels(X, y, fit_intercept=True):
     return sm.Logit(y, design).fit(disp=0, method="newton", tol=1e-12, maxiter=100)
 
 
-# --- agreement with reference implementations -------------------------------------------------------
+# --- agreement with reference implementations -----------------------------------------
 
 
 @pytest.mark.parametrize("data", ["spector", "simulated"])
@@ -64,7 +65,8 @@ def test_matches_statsmodels_without_intercept(simulated):
 def test_matches_sklearn_unpenalised(data, request):
     X, y = request.getfixturevalue(data)
     ours = fit_newton(X, y)
-    # C=np.inf is scikit-learn 1.9's spelling of penalty=None (the penalty argument is deprecated).
+    # C=np.inf is scikit-learn 1.9's spelling of penalty=None (the penalty argument is
+    # deprecated).
     sk = LogisticRegression(
         C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=1000
     ).fit(X, y)
@@ -129,7 +131,7 @@ def test_predict_proba_refuses_wrong_columns(spector):
         fit.predict_proba(np.array([[np.nan, 1.0, 0.0]]))
 
 
-# --- separation --------------------------------------------------------------------------------------
+# --- separation -----------------------------------------------------------------------
 
 X_SEP = np.array(
     [[-3.0], [-2.0], [-1.5], [-1.0], [-0.5], [0.5], [1.0], [1.5], [2.0], [3.0]]
@@ -147,7 +149,8 @@ def test_refuses_complete_separation():
 
 
 def test_refuses_quasi_complete_separation():
-    # Two tied points at x = 0 with different labels: every other point is still perfectly classified.
+    # Two tied points at x = 0 with different labels: every other point is still
+    # perfectly classified.
     X = np.vstack([X_SEP, [[0.0], [0.0]]])
     y = np.r_[Y_SEP, 0.0, 1.0]
     message = "quasi-complete separation: a linear rule classifies 10 of the 12"
@@ -160,7 +163,8 @@ def test_refuses_quasi_complete_separation():
 
 
 def test_refuses_separation_by_a_binary_feature(spector):
-    # A dummy that is 1 only for students who improved separates those students: quasi-complete.
+    # A dummy that is 1 only for students who improved separates those students:
+    # quasi-complete.
     X, y = spector
     dummy = ((y == 1) & (X[:, 0] > 3.5)).astype(float)
     with pytest.raises(SeparationError, match="quasi-complete"):
@@ -171,7 +175,8 @@ def test_check_separation_counts():
     n, separated = check_separation(X_SEP, Y_SEP)
     assert n == 10
     np.testing.assert_array_equal(separated, np.ones(10, dtype=bool))
-    # Quasi-complete: the two tied points at x = 0 overlap, the other ten are perfectly classified.
+    # Quasi-complete: the two tied points at x = 0 overlap, the other ten are perfectly
+    # classified.
     n_q, separated_q = check_separation(
         np.vstack([X_SEP, [[0.0], [0.0]]]), np.r_[Y_SEP, 0.0, 1.0]
     )
@@ -182,7 +187,8 @@ def test_check_separation_counts():
 
 
 def test_check_separation_finds_a_single_separated_point(spector):
-    # A dummy that is 1 for exactly one student, who improved: only that student is perfectly predicted.
+    # A dummy that is 1 for exactly one student, who improved: only that student is
+    # perfectly predicted.
     X, y = spector
     dummy = np.zeros(len(y))
     dummy[np.flatnonzero(y == 1)[0]] = 1.0
@@ -199,20 +205,22 @@ def test_check_separation_finds_none_when_classes_overlap(spector, simulated):
 
 
 def test_check_separation_is_scale_invariant():
-    # Separability does not depend on units: the LP must give the same answer on wildly scaled columns.
+    # Separability does not depend on units: the LP must give the same answer on wildly
+    # scaled columns.
     X = np.column_stack([X_SEP[:, 0] * 1e6, np.arange(10.0) * 1e-6])
     assert check_separation(X, Y_SEP)[0] == 10
 
 
 def test_separation_without_intercept():
-    # Through the origin, x > 0 <=> y = 1 separates; with a shifted threshold it does not.
+    # Through the origin, x > 0 <=> y = 1 separates; with a shifted threshold it does
+    # not.
     assert check_separation(X_SEP, Y_SEP, fit_intercept=False)[0] == 10
     y = (X_SEP[:, 0] > 1.2).astype(float)
     assert check_separation(X_SEP, y, fit_intercept=False)[0] == 0
     assert check_separation(X_SEP, y, fit_intercept=True)[0] == 10
 
 
-# --- refusals of bad input ---------------------------------------------------------------------------
+# --- refusals of bad input ------------------------------------------------------------
 
 
 def test_refuses_non_binary_y(spector):
@@ -287,7 +295,7 @@ def test_refuses_when_not_converged(spector):
         fit_newton(X, y, max_iter=2)
 
 
-# --- the generator -----------------------------------------------------------------------------------
+# --- the generator --------------------------------------------------------------------
 
 
 def test_generator_is_deterministic_and_shaped():

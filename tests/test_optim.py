@@ -1,4 +1,5 @@
-"""Tests of dsinterview.optim: batch, online and mini-batch descent reach the reference solutions."""
+"""Tests of dsinterview.optim: batch, online and mini-batch descent reach the reference
+solutions."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from dsinterview.optim import (
 
 @pytest.fixture(scope="module")
 def regression():
-    """A well-conditioned least-squares problem with an intercept column and known coefficients."""
+    """A well-conditioned least-squares problem with an intercept column and known
+    coefficients."""
     rng = np.random.default_rng(11)
     n, d = 400, 4
     X = np.c_[np.ones(n), rng.standard_normal((n, d))]
@@ -29,7 +31,8 @@ def regression():
 
 @pytest.fixture(scope="module")
 def classification():
-    """Spector & Mazzeo's data, standardised, with statsmodels' maximum-likelihood logistic fit."""
+    """Spector & Mazzeo's data, standardised, with statsmodels' maximum-likelihood
+    logistic fit."""
     data = sm.datasets.spector.load_pandas().data
     Z = data[["GPA", "TUCE", "PSI"]].to_numpy()
     X = np.c_[np.ones(len(Z)), (Z - Z.mean(0)) / Z.std(0)]
@@ -38,7 +41,7 @@ def classification():
     return X, y, np.asarray(w_mle)
 
 
-# ---- convergence -------------------------------------------------------------------------------------
+# ---- convergence ---------------------------------------------------------------------
 
 
 def test_batch_reaches_least_squares(regression):
@@ -187,7 +190,7 @@ def test_divergence_is_reported_as_inf(regression):
     )  # the loss grows from epoch to epoch before overflowing
 
 
-# ---- determinism, schedules, averaging, callback -------------------------------------------------------
+# ---- determinism, schedules, averaging, callback -------------------------------------
 
 
 def test_same_seed_same_result_and_different_seed_differs(regression):
@@ -295,7 +298,7 @@ def test_partial_last_batch_is_used(regression):
     assert count[1:4] == [150, 150, 100]  # count[0] is the history at w0, on all rows
 
 
-# ---- loss helpers --------------------------------------------------------------------------------------
+# ---- loss helpers --------------------------------------------------------------------
 
 
 def test_gradients_match_finite_differences(regression, classification):
@@ -328,7 +331,7 @@ def test_logistic_loss_matches_statsmodels_loglikelihood(classification):
     assert logistic_loss(w_mle, X, y) == pytest.approx(-llf / len(y), rel=1e-12)
 
 
-# ---- refusals --------------------------------------------------------------------------------------------
+# ---- refusals ------------------------------------------------------------------------
 
 
 def _gd(X=None, y=None, **kw):

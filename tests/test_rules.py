@@ -1,10 +1,15 @@
-"""The chapter guide's rules, enforced: every chapter, old or new, keeps them or the suite fails.
+"""The chapter guide's rules, enforced: every chapter, old or new, keeps them or the
+suite fails.
 
-- No number is typed by hand in the prose (glue it, or list the phrase in the chapter's allowlist).
-- Numbers quoted from elsewhere live in dsinterview.facts with a source in references.bib.
-- Code is formatted and linted by ruff, lines at most 88 characters (notebooks included).
-- The page reads as an answer: figure-only cells hide their input, show_source output is collapsed,
-  every figure has a caption and alt text and is sharp on a high-density screen.
+- No number is typed by hand in the prose (glue it, or list the phrase in the chapter's
+  allowlist).
+- Numbers quoted from elsewhere live in dsinterview.facts with a source in
+  references.bib.
+- Code is formatted and linted by ruff, lines at most 88 characters (notebooks
+  included).
+- The page reads as an answer: figure-only cells hide their input, show_source output is
+  collapsed, every figure has a caption and alt text and is sharp on a high-density
+  screen.
 - The two-minute answer is two minutes (at most 300 words).
 
 Each failure names the chapter, the cell (as Jupyter numbers them, from 1) and the fix.
@@ -23,9 +28,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import CHAPTERS, ROOT
-from prose_rules import has_image, hand_typed_numbers, is_plot_only, two_minute_words
+from prose_rules import hand_typed_numbers, has_image, is_plot_only, two_minute_words
 
 ALLOWLIST_FILE = ROOT / "tests" / "prose_numbers_allowlist.yml"
 MAX_TWO_MINUTE_WORDS = 300  # two minutes spoken at 150 words a minute
@@ -54,7 +58,7 @@ def _source(cell: dict) -> str:
     return "".join(cell["source"])
 
 
-# --- the rules themselves, on small examples ----------------------------------------------------
+# --- the rules themselves, on small examples ------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -67,6 +71,10 @@ def _source(cell: dict) -> str:
         "| method | error |\n|---|---|\n| OLS | 12.5 |",
         "a loss of -0.25",
         "over 20 seeds",
+        # after a directive option, the body is still prose (one option line is removed,
+        # not the rest of the cell)
+        ":::{admonition} The answer\n:class: tip\n\nwe measured 0.81 here\n:::",
+        "## A heading\n\nthe heading's line goes, the 12 below it stays",
     ],
 )
 def test_a_hand_typed_number_is_flagged(text):
@@ -103,7 +111,8 @@ def test_an_allowlisted_phrase_is_not_flagged():
 
 def test_two_minute_words_counts_the_admonition_body_only():
     md = (
-        "Intro words here.\n\n:::{admonition} The answer in two minutes\n:class: tip\n\n"
+        "Intro words here.\n\n:::{admonition} The answer in two minutes\n:class: "
+        "tip\n\n"
         "One two three {glue:text}`x:.2f` four $a+b$.\n:::\n\nAfter."
     )
     assert two_minute_words(md) == 6
@@ -124,7 +133,7 @@ def test_plot_only_detection():
     assert not is_plot_only({"outputs": []})
 
 
-# --- every chapter -------------------------------------------------------------------------------
+# --- every chapter --------------------------------------------------------------------
 
 
 def test_the_allowlist_names_only_chapters_that_exist():
@@ -146,16 +155,18 @@ class TestChapterRules:
         assert not problems, (
             f"{path.name} types numbers by hand in its prose:\n"
             + "\n".join(problems)
-            + "\nGlue each one from the code (glue('name', value) and {glue:text}`name`), write a"
-            " constant of the question in words, or, for a number that names something, add the"
-            f" phrase under '{path.stem}' in tests/{ALLOWLIST_FILE.name} with a comment."
+            + "\nGlue each one from the code (glue('name', value) and "
+            "{glue:text}`name`), write a constant of the question in words, or, for a "
+            f"number that names something, add the phrase under '{path.stem}' in "
+            f"tests/{ALLOWLIST_FILE.name} with a comment."
         )
 
     def test_allowlisted_phrases_still_occur(self, path):
         md = "\n".join(_source(c) for _, c in _cells(path, "markdown"))
         stale = [p for p in _allowlist().get(path.stem, []) if p not in md]
         assert not stale, (
-            f"tests/{ALLOWLIST_FILE.name} allows {stale} for {path.name}, which no longer says "
+            f"tests/{ALLOWLIST_FILE.name} allows {stale} for {path.name}, which no "
+            "longer says "
             "them: remove the entries"
         )
 
@@ -170,8 +181,10 @@ class TestChapterRules:
         )
         for number, n in counts:
             assert n <= MAX_TWO_MINUTE_WORDS, (
-                f"{path.name} cell {number}: the two-minute answer has {n} words; two minutes "
-                f"spoken is {MAX_TWO_MINUTE_WORDS}. Cut it and move the detail to the worked answer."
+                f"{path.name} cell {number}: the two-minute answer has {n} words; two "
+                "minutes "
+                f"spoken is {MAX_TWO_MINUTE_WORDS}. Cut it and move the detail to the "
+                "worked answer."
             )
 
     def test_figure_only_cells_hide_their_input(self, path):
@@ -188,7 +201,8 @@ class TestChapterRules:
             if re.search(r"^\s*show_source\(", _source(cell), re.MULTILINE):
                 tags = cell.get("metadata", {}).get("tags", [])
                 assert {"hide-output", "remove-output"} & set(tags), (
-                    f"{path.name} cell {number} shows a listing with show_source: add the cell "
+                    f"{path.name} cell {number} shows a listing with show_source: add "
+                    "the cell "
                     "tag 'hide-output' so it is collapsed behind a toggle"
                 )
 
@@ -200,7 +214,8 @@ class TestChapterRules:
             caption = str(mystnb.get("figure", {}).get("caption", "")).strip()
             alt = str(mystnb.get("image", {}).get("alt", "")).strip()
             fix = (
-                'set the cell metadata {"mystnb": {"figure": {"caption": "<what to see>"}, '
+                'set the cell metadata {"mystnb": {"figure": {"caption": "<what to '
+                'see>"}, '
                 '"image": {"alt": "<what the figure shows>"}}}'
             )
             assert len(caption.split()) >= 4, (
@@ -210,7 +225,8 @@ class TestChapterRules:
                 f"{path.name} cell {number}: no alt text; {fix}"
             )
             assert not re.search(r"\.(png|svg|jpe?g)\b", alt), (
-                f"{path.name} cell {number}: the alt text {alt!r} is a file name; say what the "
+                f"{path.name} cell {number}: the alt text {alt!r} is a file name; say "
+                "what the "
                 "figure shows"
             )
 
@@ -224,13 +240,16 @@ class TestChapterRules:
                     b64decode("".join(png) if isinstance(png, list) else png)
                 )
                 assert dpi is not None and dpi >= MIN_FIGURE_DPI - 1, (
-                    f"{path.name} cell {number}: a figure rendered at {dpi} dpi; the book needs "
-                    f"at least {MIN_FIGURE_DPI} (dsinterview.use_book_style sets it; re-execute)"
+                    f"{path.name} cell {number}: a figure rendered at {dpi} dpi; the "
+                    "book needs "
+                    f"at least {MIN_FIGURE_DPI} (dsinterview.use_book_style sets it; "
+                    "re-execute)"
                 )
 
 
 def _png_dpi(data: bytes) -> float | None:
-    """The resolution a PNG records in its pHYs chunk (matplotlib writes the figure's dpi there)."""
+    """The resolution a PNG records in its pHYs chunk (matplotlib writes the figure's
+    dpi there)."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         return None
     pos = 8
@@ -245,7 +264,7 @@ def _png_dpi(data: bytes) -> float | None:
     return None
 
 
-# --- cited numbers --------------------------------------------------------------------------------
+# --- cited numbers --------------------------------------------------------------------
 
 
 def test_every_fact_cites_an_entry_of_the_bibliography():
@@ -254,7 +273,8 @@ def test_every_fact_cites_an_entry_of_the_bibliography():
     keys = set(re.findall(r"@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text()))
     for name, fact in FACTS.items():
         assert fact.source in keys, (
-            f"dsinterview.facts.FACTS[{name!r}] cites {fact.source!r}, which references.bib "
+            f"dsinterview.facts.FACTS[{name!r}] cites {fact.source!r}, which "
+            "references.bib "
             "does not have: add the entry"
         )
         assert fact.unit.strip() and fact.what.strip(), (
@@ -271,7 +291,7 @@ def test_fact_lookup_and_refusals():
         fact(3)
 
 
-# --- code style -----------------------------------------------------------------------------------
+# --- code style -----------------------------------------------------------------------
 
 
 def _ruff() -> list[str]:
@@ -304,6 +324,7 @@ def test_code_passes_ruff_check():
         text=True,
     )
     assert run.returncode == 0, (
-        "ruff check found problems (lines longer than 88 characters, unused imports, ...); "
+        "ruff check found problems (lines longer than 88 characters, unused imports, "
+        "...); "
         "`make format` fixes what it can:\n" + run.stdout[-4000:]
     )

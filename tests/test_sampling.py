@@ -1,4 +1,5 @@
-"""Tests of dsinterview.sampling: uniformity, exact sizes, allocation, hashing, estimators, refusals."""
+"""Tests of dsinterview.sampling: uniformity, exact sizes, allocation, hashing,
+estimators, refusals."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from scipy import stats
 from dsinterview import sampling as smp
 
 
-# ------------------------------------------------------------------------------------------- reservoir
+# ---------------------------------------------------------------------------- reservoir
 @pytest.mark.parametrize("method", ["R", "L"])
 def test_reservoir_uniform_over_all_k_subsets(method):
     n, k, T = 6, 3, 8_000
@@ -34,7 +35,8 @@ def test_reservoir_uniform_over_all_k_subsets(method):
 
 @pytest.mark.parametrize("method", ["R", "L"])
 def test_reservoir_uniform_on_a_longer_stream(method):
-    # every item of a 50-item stream is included with probability k / n (binomial check per item)
+    # every item of a 50-item stream is included with probability k / n (binomial check
+    # per item)
     n, k, T = 50, 5, 4_000
     rng = np.random.default_rng(7)
     counts = np.zeros(n)
@@ -93,7 +95,7 @@ def test_reservoir_refusals():
         smp.reservoir_sample(5, 2)
 
 
-# ---------------------------------------------------------------------------------------- allocation
+# --------------------------------------------------------------------------- allocation
 def test_allocate_proportional_neyman_equal_by_hand():
     sizes = np.array([600, 300, 100])
     np.testing.assert_array_equal(smp.allocate(sizes, 100), [60, 30, 10])
@@ -104,12 +106,14 @@ def test_allocate_proportional_neyman_equal_by_hand():
     np.testing.assert_array_equal(
         smp.allocate(sizes, 30, allocation="equal"), [10, 10, 10]
     )
-    # rounding by largest remainder: 10 * (0.6, 0.3, 0.1) is exact; 7 * (...) = 4.2, 2.1, 0.7 -> 4, 2, 1
+    # rounding by largest remainder: 10 * (0.6, 0.3, 0.1) is exact; 7 * (...) = 4.2,
+    # 2.1, 0.7 -> 4, 2, 1
     np.testing.assert_array_equal(smp.allocate(sizes, 7), [4, 2, 1])
 
 
 def test_allocate_caps_and_floor():
-    # Neyman wants 1000 * 10 / (10 + 1) of 50 rows from a stratum of 5 rows: capped, the rest re-allocated
+    # Neyman wants 1000 * 10 / (10 + 1) of 50 rows from a stratum of 5 rows: capped, the
+    # rest re-allocated
     out = smp.allocate([5, 1000], 50, allocation="neyman", sds=[1000.0, 1.0])
     np.testing.assert_array_equal(out, [5, 45])
     out = smp.allocate([1000, 10, 1], 20, min_per_stratum=2)
@@ -132,7 +136,7 @@ def test_allocate_refusals():
         smp.allocate([5, 5, 5], 4, min_per_stratum=2)
 
 
-# ---------------------------------------------------------------------------------------- stratified
+# --------------------------------------------------------------------------- stratified
 def _frame(seed=0, n=20_000):
     rng = np.random.default_rng(seed)
     g = rng.choice(["a", "b", "c"], size=n, p=[0.7, 0.2, 0.1])
@@ -160,7 +164,8 @@ def test_stratified_exact_n_and_determinism(allocation):
 
 
 def test_stratified_neyman_allocation_on_hand_made_frame():
-    # strata of 100, 100, 200 rows with sds 1, 3, 0 (population sd, ddof=1): Neyman gives 100*1 : 100*3 : 0
+    # strata of 100, 100, 200 rows with sds 1, 3, 0 (population sd, ddof=1): Neyman
+    # gives 100*1 : 100*3 : 0
     y = np.r_[np.tile([-1.0, 1.0], 50), np.tile([-3.0, 3.0], 50), np.zeros(200)]
     y[:100] *= np.sqrt(99 / 100)  # so that the ddof=1 sd is exactly 1 and 3 (see below)
     y[100:200] *= np.sqrt(99 / 100)
@@ -213,9 +218,10 @@ def test_stratified_refusals():
         smp.stratified_sample(bad, "g", 10)
 
 
-# ---------------------------------------------------------------------------------------------- hash
+# --------------------------------------------------------------------------------- hash
 def _reference_hash_unit(key: int | str, salt: str) -> float:
-    """The documented hash, in plain Python integers (independent of the numpy implementation)."""
+    """The documented hash, in plain Python integers (independent of the numpy
+    implementation)."""
     mask = (1 << 64) - 1
 
     def k64(s: str) -> int:
@@ -291,7 +297,7 @@ def test_hash_refusals():
         smp.hash_sample("abc", 0.5)
 
 
-# ----------------------------------------------------------------------------------------------- pps
+# ---------------------------------------------------------------------------------- pps
 def test_pps_inclusion_probabilities_and_weighting():
     sizes = np.r_[1000.0, np.ones(99)]
     mask, pi = smp.pps_poisson_sample(sizes, 10, seed=0)
@@ -315,7 +321,7 @@ def test_pps_refusals():
         smp.pps_poisson_sample([1.0, 1.0], 0)
 
 
-# ---------------------------------------------------------------------------------------- estimators
+# --------------------------------------------------------------------------- estimators
 def test_srs_mean_and_ci():
     y = np.array([1.0, 2.0, 3.0, 4.0])
     est = smp.srs_mean(y, population_size=8)

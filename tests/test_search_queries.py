@@ -1,4 +1,5 @@
-"""Tests of the simulated search-query log: determinism, structure, planted truth, refusals."""
+"""Tests of the simulated search-query log: determinism, structure, planted truth,
+refusals."""
 
 from __future__ import annotations
 
@@ -106,14 +107,15 @@ def test_country_and_device_shares(data):
 
 
 def test_play_model_is_honoured():
-    # with no user or query noise, the play rate by device follows the planted logit differences
+    # with no user or query noise, the play rate by device follows the planted logit
+    # differences
     d = make_search_queries(400_000, seed=5, user_effect_sd=0.0, **SMALL)
     ev = d.events
     rate = ev.groupby("device", observed=True).played.mean()
     logit = np.log(rate / (1 - rate))
     planted = PLAY_MODEL["device"]
-    # the other effects are independent of the device, so logit differences shrink toward 0 a little
-    # (non-collapsibility) but keep their order and most of their size
+    # the other effects are independent of the device, so logit differences shrink
+    # toward 0 a little (non-collapsibility) but keep their order and most of their size
     diff = logit["tv"] - logit["mobile"]
     assert (
         0.6 * (planted["tv"] - planted["mobile"])

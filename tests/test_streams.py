@@ -1,4 +1,5 @@
-"""Tests of dsinterview.data.streams: the drifting stream is deterministic and carries its planted truth."""
+"""Tests of dsinterview.data.streams: the drifting stream is deterministic and carries
+its planted truth."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def test_logistic_fit_recovers_each_regime():
         part = s[s["regime"] == regime]
         X = np.c_[np.ones(len(part)), part[["x1", "x2", "x3"]].to_numpy()]
         fit = sm.Logit(part["y"].to_numpy(), X).fit(disp=0)
-        # 30,000 events per regime: standard errors are about 0.02, so 0.1 is five of them.
+        # 30,000 events per regime: standard errors are about 0.02, so 0.1 is five of
+        # them.
         np.testing.assert_allclose(
             fit.params, truth.loc[regime].to_numpy(), rtol=0, atol=0.1
         )

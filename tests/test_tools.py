@@ -1,4 +1,5 @@
-"""The authoring tools: tools/execute.py stores outputs as nbval expects; tools/bench.py measures."""
+"""The authoring tools: tools/execute.py stores outputs as nbval expects; tools/bench.py
+measures."""
 
 from __future__ import annotations
 

@@ -2,9 +2,10 @@
 
     .venv/bin/python tools/bench.py chapters/*.ipynb [--csv _build/bench.csv]
 
-Wall time covers executing the notebook's cells (not starting the kernel). Peak memory is the kernel's
-peak resident set size (and that of any process it started), read inside the kernel after the last cell.
-A chapter over the budget of the chapter guide (30 s, 2 GB) is flagged, and the exit code is 1.
+Wall time covers executing the notebook's cells (not starting the kernel). Peak memory
+is the kernel's peak resident set size (and that of any process it started), read inside
+the kernel after the last cell. A chapter over the budget of the chapter guide
+(30 s, 2 GB) is flagged, and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ BUDGET_S = 30.0
 BUDGET_MB = 2048.0
 PEAK_RSS_CELL = (
     "import resource as _r\n"
-    "print(max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss, _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss) / 1024)"
+    "print(max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss, "
+    "_r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss) / 1024)"
 )
 
 
@@ -60,7 +62,8 @@ def main() -> int:
             }
         )
         print(
-            f"{path.stem:<45} {wall:>8.2f} {peak:>9.1f}{'  OVER BUDGET' if over else ''}",
+            f"{path.stem:<45} {wall:>8.2f} "
+            f"{peak:>9.1f}{'  OVER BUDGET' if over else ''}",
             flush=True,
         )
     total = sum(r["wall_s"] for r in rows)

@@ -1,9 +1,11 @@
-"""Execute notebooks in place, top to bottom in one fresh kernel, and store their outputs.
+"""Execute notebooks in place, top to bottom in one fresh kernel, and store their
+outputs.
 
     .venv/bin/python tools/execute.py chapters/some-chapter.ipynb [more.ipynb ...]
     make execute NB=chapters/some-chapter.ipynb
 
-This is how a chapter's stored outputs are made: nbval later re-executes the notebook and compares.
+This is how a chapter's stored outputs are made: nbval later re-executes the notebook
+and compares.
 """
 
 from __future__ import annotations

@@ -1,10 +1,14 @@
-"""Print a short SHA-256 over files and folders (their paths and bytes), for the Makefile's stamps.
+"""Print a short SHA-256 over files and folders (their paths and bytes), for the
+Makefile's stamps.
 
-    python tools/tree_hash.py requirements.lock pyproject.toml     # the environment's stamp
-    python tools/tree_hash.py src datasets                         # what the notebooks import
+    # the environment's stamp
+    python tools/tree_hash.py requirements.lock pyproject.toml
+    # what the notebooks import
+    python tools/tree_hash.py src datasets
 
-Bytecode caches and Markdown (data cards, READMEs) are left out: they do not change what a notebook
-computes. Standard library only, so the system Python runs it before .venv exists, on any OS.
+Bytecode caches and Markdown (data cards, READMEs) are left out: they do not change what
+a notebook computes. Standard library only, so the system Python runs it before .venv
+exists, on any OS.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""The reusable, tested methods of "The Streaming Data-Science Interview, Answered in Code".
+"""The reusable, tested methods of "The Streaming Data-Science Interview, Answered in
+Code".
 
-Each chapter of the book builds its methods here once, with docstrings, type hints, input validation and
-unit tests, and shows their source with :func:`dsinterview.display.show_source`; chapters glue
-the numbers their prose quotes with :func:`dsinterview.display.glue`.
+Each chapter of the book builds its methods here once, with docstrings, type hints,
+input validation and unit tests, and shows their source with
+:func:`dsinterview.display.show_source`; chapters glue the numbers their prose quotes
+with :func:`dsinterview.display.glue`.
 """
 
 from dsinterview.display import glue, show_source

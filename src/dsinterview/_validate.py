@@ -1,7 +1,7 @@
 """Input checks shared by every public function of the package.
 
-Each check returns the cleaned value or raises ``ValueError`` / ``TypeError`` with a message that names the
-argument, says what was wrong and what is expected.
+Each check returns the cleaned value or raises ``ValueError`` / ``TypeError`` with a
+message that names the argument, says what was wrong and what is expected.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def as_matrix(X: Any, name: str = "X") -> np.ndarray:
         ) from exc
     if arr.ndim != 2:
         raise ValueError(
-            f"{name} must be 2-D (n_samples, n_features); got an array of shape {arr.shape}"
+            f"{name} must be 2-D (n_samples, n_features); got an array of shape "
+            f"{arr.shape}"
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(
@@ -34,7 +35,8 @@ def as_matrix(X: Any, name: str = "X") -> np.ndarray:
 
 
 def as_vector(y: Any, name: str = "y", n: int | None = None) -> np.ndarray:
-    """Return ``y`` as a non-empty, finite, 1-D float array, of length ``n`` when given."""
+    """Return ``y`` as a non-empty, finite, 1-D float array, of length ``n`` when
+    given."""
     try:
         arr = np.asarray(y, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -60,16 +62,19 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
         raise ValueError(
-            f"{name} must be finite; it contains {n_nan} NaN and {n_inf} infinite values"
+            f"{name} must be finite; it contains {n_nan} NaN and {n_inf} infinite "
+            "values"
         )
 
 
 def check_real(
     value: Any, name: str, *, minimum: float | None = None, strict: bool = False
 ) -> float:
-    """Return ``value`` as a float; refuse non-numbers, NaN, infinities and values below ``minimum``.
+    """Return ``value`` as a float; refuse non-numbers, NaN, infinities and values below
+    ``minimum``.
 
-    With ``strict=True`` the value must be greater than ``minimum``, not just at least ``minimum``.
+    With ``strict=True`` the value must be greater than ``minimum``, not just at least
+    ``minimum``.
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
@@ -95,7 +100,8 @@ def check_int(value: Any, name: str, *, minimum: int | None = None) -> int:
 
 
 def check_choice(value: Any, name: str, choices: Collection[Any]) -> Any:
-    """Return ``value`` if it is one of ``choices``; otherwise say which values are allowed."""
+    """Return ``value`` if it is one of ``choices``; otherwise say which values are
+    allowed."""
     if value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
@@ -109,5 +115,6 @@ def check_columns(df: Any, columns: Collection[str], name: str = "df") -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(
-            f"{name} is missing the column(s) {missing}; it has {list(map(str, df.columns))}"
+            f"{name} is missing the column(s) {missing}; it has "
+            f"{list(map(str, df.columns))}"
         )

@@ -1,14 +1,18 @@
-"""Multi-touch attribution: rule-based models, the Shapley value and Markov-chain removal effects.
+"""Multi-touch attribution: rule-based models, the Shapley value and Markov-chain
+removal effects.
 
-Every model takes a *journeys table*: a DataFrame with one row per distinct path and the columns
+Every model takes a *journeys table*: a DataFrame with one row per distinct path and the
+columns
 
-- ``path``: the channels a person touched, in time order (a list or tuple of channel names, not empty);
+- ``path``: the channels a person touched, in time order (a list or tuple of channel
+  names, not empty);
 - ``conversions``: how many people with this path signed up (non-negative);
 - ``non_conversions``: how many did not (non-negative).
 
-Each model returns a ``pandas.Series`` of attributed conversions per channel (every channel that appears
-in a path, sorted by name) that sums to the table's total conversions. Attribution divides conversions
-among channels; it does not say what a channel *caused*. That takes an experiment.
+Each model returns a ``pandas.Series`` of attributed conversions per channel (every
+channel that appears in a path, sorted by name) that sums to the table's total
+conversions. Attribution divides conversions among channels; it does not say what a
+channel *caused*. That takes an experiment.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ RULE_MODELS: tuple[str, ...] = ("first", "last", "linear", "time_decay", "positi
 
 
 class _Table:
-    """A validated journeys table in flat form: every touch with its path's index and position."""
+    """A validated journeys table in flat form: every touch with its path's index and
+    position."""
 
     def __init__(self, journeys: Any, name: str = "journeys") -> None:
         if not isinstance(journeys, pd.DataFrame):
@@ -47,24 +52,28 @@ class _Table:
                 ) from exc
             if not np.all(np.isfinite(values)):
                 raise ValueError(
-                    f"{name}[{col!r}] must be finite counts; it holds NaN or infinite values"
+                    f"{name}[{col!r}] must be finite counts; it holds NaN or "
+                    "infinite values"
                 )
             if np.any(values < 0):
                 bad = int(np.flatnonzero(values < 0)[0])
                 raise ValueError(
-                    f"{name}[{col!r}] must be non-negative counts; row {bad} has {values[bad]:g}"
+                    f"{name}[{col!r}] must be non-negative counts; row {bad} has "
+                    f"{values[bad]:g}"
                 )
             counts[col] = values
         paths = []
         for i, p in enumerate(journeys["path"]):
             if isinstance(p, (str, bytes)) or not isinstance(p, Iterable):
                 raise TypeError(
-                    f"{name}['path'] row {i} must be a list of channel names; got {type(p).__name__} {p!r}"
+                    f"{name}['path'] row {i} must be a list of channel names; got "
+                    f"{type(p).__name__} {p!r}"
                 )
             p = list(p)
             if len(p) == 0:
                 raise ValueError(
-                    f"{name}['path'] row {i} is an empty path; every path needs at least one touch"
+                    f"{name}['path'] row {i} is an empty path; every path needs at "
+                    "least one touch"
                 )
             for ch in p:
                 if (
@@ -73,7 +82,8 @@ class _Table:
                     and np.isnan(ch)
                 ):
                     raise TypeError(
-                        f"{name}['path'] row {i} holds {ch!r}; channel names must be hashable labels"
+                        f"{name}['path'] row {i} holds {ch!r}; channel names must be "
+                        "hashable labels"
                     )
             paths.append(p)
         self.conversions = counts["conversions"]
@@ -92,7 +102,8 @@ class _Table:
         self.starts = starts
 
     def credit(self, weights: np.ndarray, name: str) -> pd.Series:
-        """Sum ``conversions[path] * weight[touch]`` per channel; weights sum to 1 within each path."""
+        """Sum ``conversions[path] * weight[touch]`` per channel; weights sum to 1
+        within each path."""
         values = np.bincount(
             self.codes,
             weights=weights * self.conversions[self.row],
@@ -108,15 +119,18 @@ def rule_based(
 
     Args:
         journeys: a journeys table (see the module docstring).
-        model: ``"first"`` (all to the first touch), ``"last"`` (all to the last), ``"linear"`` (equal
-            shares), ``"time_decay"`` or ``"position"`` (U-shaped: 40% first, 40% last, 20% shared by the
-            touches in between; a two-touch path splits 50/50, a one-touch path gives it all).
-        half_life: for ``"time_decay"`` only. A journeys table has no timestamps, so the decay runs over
-            positions counted from the end: the touch ``k`` steps before the last gets weight
-            ``2 ** (-k / half_life)`` before the weights are normalised to sum to 1 within the path. With
-            ``half_life=2`` the touch two steps before the last counts half as much as the last.
+        model: ``"first"`` (all to the first touch), ``"last"`` (all to the last),
+            ``"linear"`` (equal shares), ``"time_decay"`` or ``"position"`` (U-shaped:
+            40% first, 40% last, 20% shared by the touches in between; a two-touch path
+            splits 50/50, a one-touch path gives it all).
+        half_life: for ``"time_decay"`` only. A journeys table has no timestamps, so the
+            decay runs over positions counted from the end: the touch ``k`` steps before
+            the last gets weight ``2 ** (-k / half_life)`` before the weights are
+            normalised to sum to 1 within the path. With ``half_life=2`` the touch two
+            steps before the last counts half as much as the last.
 
-    A channel touched several times in a path collects the credit of each of its touches.
+    A channel touched several times in a path collects the credit of each of its
+    touches.
 
     Returns:
         Attributed conversions per channel, summing to the total conversions.
@@ -148,17 +162,19 @@ def shapley_values(
 ) -> pd.Series:
     """The exact Shapley value of a cooperative game (Shapley 1953).
 
-    ``phi_i = sum over coalitions S without i of |S|! (n - |S| - 1)! / n! * (v(S + {i}) - v(S))``: player
-    ``i``'s marginal contribution averaged over every order in which the players could join. The values sum
-    to ``v(all players) - v(empty)`` (efficiency), equal players get equal values (symmetry), a player who
-    adds nothing to any coalition gets zero (null player).
+    ``phi_i = sum over coalitions S without i of``
+    ``|S|! (n - |S| - 1)! / n! * (v(S + {i}) - v(S))``: player ``i``'s marginal
+    contribution averaged over every order in which the players could join. The values
+    sum to ``v(all players) - v(empty)`` (efficiency), equal players get equal values
+    (symmetry), a player who adds nothing to any coalition gets zero (null player).
 
-    Cost: ``v`` is evaluated once per coalition, ``2 ** n`` times, so exact values are for a handful of
-    players (``n <= 20`` is enforced); for more, average marginal contributions over random orderings.
+    Cost: ``v`` is evaluated once per coalition, ``2 ** n`` times, so exact values are
+    for a handful of players (``n <= 20`` is enforced); for more, average marginal
+    contributions over random orderings.
 
     Args:
-        value: the characteristic function, mapping a ``frozenset`` of players to a real number: a callable,
-            or a mapping such as a dict that holds every coalition.
+        value: the characteristic function, mapping a ``frozenset`` of players to a real
+            number: a callable, or a mapping such as a dict that holds every coalition.
         players: distinct, hashable players.
 
     Returns:
@@ -170,18 +186,20 @@ def shapley_values(
         def value(coalition: frozenset) -> float:
             if coalition not in table:
                 raise ValueError(
-                    f"value has no entry for the coalition {set(coalition) or '{}'}; it needs all 2**n"
+                    f"value has no entry for the coalition {set(coalition) or '{}'}; "
+                    "it needs all 2**n"
                 )
             return table[coalition]
 
     if not callable(value):
         raise TypeError(
-            "value must map a frozenset of players to a number (a callable or a mapping); "
-            f"got {type(value).__name__}"
+            "value must map a frozenset of players to a number (a callable or a "
+            f"mapping); got {type(value).__name__}"
         )
     if isinstance(players, (str, bytes)) or not isinstance(players, Iterable):
         raise TypeError(
-            f"players must be an iterable of player labels; got {type(players).__name__}"
+            "players must be an iterable of player labels; got "
+            f"{type(players).__name__}"
         )
     players = list(players)
     if len(players) == 0:
@@ -191,7 +209,8 @@ def shapley_values(
     n = len(players)
     if n > 20:
         raise ValueError(
-            f"exact Shapley values need 2**n evaluations; n={n} players is too many (at most 20)"
+            f"exact Shapley values need 2**n evaluations; n={n} players is too many "
+            "(at most 20)"
         )
     v: dict[frozenset, float] = {}
     for size in range(n + 1):
@@ -220,18 +239,22 @@ def shapley_values(
 def shapley(journeys: pd.DataFrame) -> pd.Series:
     """Shapley-value attribution over the *sets* of channels in the paths.
 
-    The characteristic function is the conversion rate of a channel set: ``v(S)`` is the conversions divided
-    by the journeys (conversions + non-conversions) among paths whose set of distinct channels is exactly
-    ``S``; ``v(empty) = 0`` and ``v(S) = 0`` for a set that no path has. For each set ``S`` with conversions,
-    the Shapley values of ``v`` restricted to the subsets of ``S`` (which sum to ``v(S)`` by efficiency)
-    split that set's conversions in proportion to them: the conditional-rate characteristic function of
-    Dalessandro et al. (2012), played as one game per observed channel set rather than one over all channels,
-    so channel ``i`` gets ``sum over sets T containing i of conversions(T) * phi_i(T) / v(T)``. Order and
-    repeated touches are ignored. Because ``v`` is a conditional rate, not a causal effect, a channel that
-    reaches people who would sign up anyway (high ``v`` for sets that contain it) still collects credit.
-    A channel can get negative credit if adding it to sets lowers their conversion rate.
+    The characteristic function is the conversion rate of a channel set: ``v(S)`` is the
+    conversions divided by the journeys (conversions + non-conversions) among paths
+    whose set of distinct channels is exactly ``S``; ``v(empty) = 0`` and ``v(S) = 0``
+    for a set that no path has. For each set ``S`` with conversions, the Shapley values
+    of ``v`` restricted to the subsets of ``S`` (which sum to ``v(S)`` by efficiency)
+    split that set's conversions in proportion to them: the conditional-rate
+    characteristic function of Dalessandro et al. (2012), played as one game per
+    observed channel set rather than one over all channels, so channel ``i`` gets
+    ``sum over sets T containing i of conversions(T) * phi_i(T) / v(T)``. Order and
+    repeated touches are ignored. Because ``v`` is a conditional rate, not a causal
+    effect, a channel that reaches people who would sign up anyway (high ``v`` for sets
+    that contain it) still collects credit. A channel can get negative credit if adding
+    it to sets lowers their conversion rate.
 
-    Cost: one exact Shapley computation per distinct channel set, each over at most ``2 ** |S|`` subsets.
+    Cost: one exact Shapley computation per distinct channel set, each over at most
+    ``2 ** |S|`` subsets.
 
     Returns:
         Attributed conversions per channel, summing to the total conversions.
@@ -240,7 +263,8 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
     n_ch = len(t.channels)
     if n_ch > 20:
         raise ValueError(
-            f"exact path Shapley needs 2**n coalitions; {n_ch} channels is too many (at most 20)"
+            f"exact path Shapley needs 2**n coalitions; {n_ch} channels is too many "
+            "(at most 20)"
         )
     # Each path's set of distinct channels as a bit mask.
     masks = np.zeros(len(t.lengths), dtype=np.int64)
@@ -275,10 +299,12 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
 def transition_matrix(journeys: pd.DataFrame) -> pd.DataFrame:
     """The first-order Markov chain of the paths, as transition probabilities.
 
-    States are ``(start)``, every channel, ``(conversion)`` and ``(null)``. Each path adds its journeys
-    (conversions + non-conversions) to ``(start) -> first touch`` and to each step between consecutive
-    touches, its conversions to ``last touch -> (conversion)`` and its non-conversions to ``last touch -> (null)``.
-    Rows are normalised to sum to 1 (a row with no weight stays zero); the absorbing states keep self-loops.
+    States are ``(start)``, every channel, ``(conversion)`` and ``(null)``. Each path
+    adds its journeys (conversions + non-conversions) to ``(start) -> first touch`` and
+    to each step between consecutive touches, its conversions to
+    ``last touch -> (conversion)`` and its non-conversions to ``last touch -> (null)``.
+    Rows are normalised to sum to 1 (a row with no weight stays zero); the absorbing
+    states keep self-loops.
     """
     t = _Table(journeys)
     return _transitions(t)
@@ -304,10 +330,11 @@ def _transitions(t: _Table) -> pd.DataFrame:
 
 
 def _conversion_probability(P: np.ndarray, n: int, keep: np.ndarray) -> float:
-    """P(reach (conversion) from (start)) when only the channels in ``keep`` pass people on.
+    """P(reach (conversion) from (start)) when only the channels in ``keep`` pass people
+    on.
 
-    A removed channel sends everyone who reaches it to (null): its row and column drop out of the chain.
-    Solves ``(I - Q) x = r`` on the kept transient channels.
+    A removed channel sends everyone who reaches it to (null): its row and column drop
+    out of the chain. Solves ``(I - Q) x = r`` on the kept transient channels.
     """
     Q = P[np.ix_(keep, keep)]
     r = P[keep, n + 1]
@@ -319,15 +346,17 @@ def _conversion_probability(P: np.ndarray, n: int, keep: np.ndarray) -> float:
 def markov(journeys: pd.DataFrame) -> pd.Series:
     """First-order Markov-chain attribution by removal effects (Anderl et al. 2016).
 
-    Fit the chain of :func:`transition_matrix`; ``p`` is the probability to reach ``(conversion)`` from
-    ``(start)``. The removal effect of a channel is ``1 - p_without / p``, where ``p_without`` is the same
-    probability when the channel sends everyone who reaches it to ``(null)``. The conversions are split in
-    proportion to the removal effects. With every channel in the chain, ``p`` equals the table's overall
-    conversion rate; the removal effects themselves do not sum to 1 (paths through several channels count
-    for each of them), hence the normalisation.
+    Fit the chain of :func:`transition_matrix`; ``p`` is the probability to reach
+    ``(conversion)`` from ``(start)``. The removal effect of a channel is
+    ``1 - p_without / p``, where ``p_without`` is the same probability when the channel
+    sends everyone who reaches it to ``(null)``. The conversions are split in proportion
+    to the removal effects. With every channel in the chain, ``p`` equals the table's
+    overall conversion rate; the removal effects themselves do not sum to 1 (paths
+    through several channels count for each of them), hence the normalisation.
 
     Returns:
-        Attributed conversions per channel, summing to the total conversions (zeros if there are none).
+        Attributed conversions per channel, summing to the total conversions (zeros if
+        there are none).
     """
     t = _Table(journeys)
     if t.total == 0:
@@ -350,7 +379,8 @@ def _removal_effects(t: _Table) -> np.ndarray:
 
 
 def removal_effects(journeys: pd.DataFrame) -> pd.Series:
-    """The Markov removal effect of each channel, ``1 - p_without / p`` (see :func:`markov`), not normalised."""
+    """The Markov removal effect of each channel, ``1 - p_without / p`` (see
+    :func:`markov`), not normalised."""
     t = _Table(journeys)
     if t.total == 0:
         raise ValueError(

@@ -1,5 +1,5 @@
-"""What a chapter displays: the package's own source (``show_source``) and numbers glued into the prose
-(``glue``)."""
+"""What a chapter displays: the package's own source (``show_source``) and numbers glued
+into the prose (``glue``)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from typing import Any
 
 import numpy as np
 
-#: Significant digits kept in a glued number. The prose shows at most four or five; the last digits of a
-#: float depend on the CPU's BLAS and SIMD kernels, and nbval compares the stored value exactly.
+#: Significant digits kept in a glued number. The prose shows at most four or five; the
+#: last digits of a float depend on the CPU's BLAS and SIMD kernels, and nbval compares
+#: the stored value exactly.
 GLUE_DIGITS = 8
 
 
 class SourceCode:
-    """The source of a function, class or module, rendered as a highlighted Python code block.
+    """The source of a function, class or module, rendered as a highlighted Python code
+    block.
 
-    Jupyter and the book render the ``text/markdown`` form (a caption and a fenced ``python`` block, which
-    both highlight); the plain-text form is the bare source, so tests compare exactly the code shown.
+    Jupyter and the book render the ``text/markdown`` form (a caption and a fenced
+    ``python`` block, which both highlight); the plain-text form is the bare source, so
+    tests compare exactly the code shown.
     """
 
     def __init__(self, qualname: str, path: str, source: str) -> None:
@@ -39,13 +42,15 @@ class SourceCode:
 
 
 def show_source(obj: Any) -> SourceCode:
-    """Return the source of ``obj`` (a function, class, method or module) for display in a notebook.
+    """Return the source of ``obj`` (a function, class, method or module) for display in
+    a notebook.
 
-    The last expression of a cell displays it: ``show_source(dsinterview.linear.lasso)``.
+    The last expression of a cell displays it:
+    ``show_source(dsinterview.linear.lasso)``.
 
     Raises:
-        TypeError: if ``obj`` is not a function, class, method or module, or has no Python source
-            (a built-in, a C extension, a lambda typed at the prompt).
+        TypeError: if ``obj`` is not a function, class, method or module, or has no
+            Python source (a built-in, a C extension, a lambda typed at the prompt).
     """
     if not (
         inspect.isfunction(obj)
@@ -54,7 +59,8 @@ def show_source(obj: Any) -> SourceCode:
         or inspect.ismodule(obj)
     ):
         raise TypeError(
-            f"show_source expects a function, class, method or module; got {type(obj).__name__}"
+            "show_source expects a function, class, method or module; got "
+            f"{type(obj).__name__}"
         )
     try:
         source = inspect.getsource(obj)
@@ -71,7 +77,8 @@ def show_source(obj: Any) -> SourceCode:
 
 
 def _display_path(file: Path) -> str:
-    """A path that does not depend on where the repository is checked out: from the package on."""
+    """A path that does not depend on where the repository is checked out: from the
+    package on."""
     parts = file.resolve().parts
     if "dsinterview" in parts:
         return "/".join(parts[len(parts) - 1 - parts[::-1].index("dsinterview") :])
@@ -81,18 +88,20 @@ def _display_path(file: Path) -> str:
 def glue(
     name: str, value: Any, display: bool = False, *, digits: int = GLUE_DIGITS
 ) -> None:
-    """Store ``value`` under ``name`` for the chapter's prose: ``{glue:text}`name:.3f` `` in Markdown.
+    """Store ``value`` under ``name`` for the chapter's prose:
+    ``{glue:text}`name:.3f` `` in Markdown.
 
-    A thin layer over :func:`myst_nb.glue` that makes the stored value reproducible on any machine:
-    floats (NumPy's included) are rounded to ``digits`` significant digits, and NumPy scalars and 0-d arrays
-    become plain Python numbers (NumPy 2 would otherwise store the text ``np.float64(...)`` or
-    ``array(...)``, which no format spec reads).
+    A thin layer over :func:`myst_nb.glue` that makes the stored value reproducible on
+    any machine: floats (NumPy's included) are rounded to ``digits`` significant digits,
+    and NumPy scalars and 0-d arrays become plain Python numbers (NumPy 2 would
+    otherwise store the text ``np.float64(...)`` or ``array(...)``, which no format spec
+    reads).
     Anything else (strings, tables, figures) is glued as it is.
 
     Raises:
         TypeError: if ``name`` is not a string or ``digits`` not an integer.
-        ValueError: if ``name`` is empty, ``digits`` is outside 1..17, or ``value`` is NaN or infinite
-            (a number the prose cannot quote).
+        ValueError: if ``name`` is empty, ``digits`` is outside 1..17, or ``value`` is
+            NaN or infinite (a number the prose cannot quote).
     """
     from myst_nb import glue as _myst_glue
 

@@ -1,10 +1,10 @@
 """Numbers the book quotes from elsewhere, each with its source.
 
-Every number in the book's prose is either computed by its code or cited: a price change, a subscriber
-count, a published estimate lives here once, with its value, unit and the key of its entry in
-``references.bib``, and a chapter glues it from here (``glue_fact("netflix_paid_members_2024")``), so
-the citation and the number cannot drift apart. ``tests/test_rules.py`` checks every key against the
-bibliography.
+Every number in the book's prose is either computed by its code or cited: a price
+change, a subscriber count, a published estimate lives here once, with its value, unit
+and the key of its entry in ``references.bib``, and a chapter glues it from here
+(``glue_fact("netflix_paid_members_2024")``), so the citation and the number cannot
+drift apart. ``tests/test_rules.py`` checks every key against the bibliography.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ class Fact:
     what: str
 
 
-#: The table of cited numbers, by name. Add a fact here (and its source to references.bib) before
-#: quoting it in a chapter.
+#: The table of cited numbers, by name. Add a fact here (and its source to
+#: references.bib) before quoting it in a chapter.
 FACTS: dict[str, Fact] = {}
 
 

@@ -1,15 +1,19 @@
-"""Penalised linear regression from scratch: ridge (L2) by its closed form, lasso (L1) by coordinate descent.
+"""Penalised linear regression from scratch: ridge (L2) by its closed form, lasso (L1)
+by coordinate descent.
 
-Both fit an intercept that is never penalised, and both minimise exactly the objective of the scikit-learn
-estimator of the same name, so their results can be compared number for number:
+Both fit an intercept that is never penalised, and both minimise exactly the objective
+of the scikit-learn estimator of the same name, so their results can be compared number
+for number:
 
-- :func:`ridge` minimises ``||y - X b - b0||^2 + alpha * ||b||_2^2`` (scikit-learn's ``Ridge``; no 1/n).
-- :func:`lasso` minimises ``(1 / (2 n)) * ||y - X b - b0||^2 + alpha * ||b||_1`` (scikit-learn's ``Lasso``).
+- :func:`ridge` minimises ``||y - X b - b0||^2 + alpha * ||b||_2^2`` (scikit-learn's
+  ``Ridge``; no 1/n).
+- :func:`lasso` minimises ``(1 / (2 n)) * ||y - X b - b0||^2 + alpha * ||b||_1``
+  (scikit-learn's ``Lasso``).
 
-Because of the 1/(2n) in one and not the other, the same ``alpha`` means very different strengths in the two.
-Neither function standardises ``X``: the penalty treats every coefficient alike, so put the columns on a
-common scale first (e.g. subtract the mean and divide by the standard deviation) unless their units are
-already comparable.
+Because of the 1/(2n) in one and not the other, the same ``alpha`` means very different
+strengths in the two. Neither function standardises ``X``: the penalty treats every
+coefficient alike, so put the columns on a common scale first (e.g. subtract the mean
+and divide by the standard deviation) unless their units are already comparable.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ __all__ = [
 
 
 class ConvergenceWarning(UserWarning):
-    """Coordinate descent stopped at ``max_iter`` before the duality gap fell below ``tol``."""
+    """Coordinate descent stopped at ``max_iter`` before the duality gap fell below
+    ``tol``."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +52,8 @@ class LinearFit:
         coef_: one coefficient per column of ``X``.
         alpha: the penalty strength that was used.
         n_iter: coordinate-descent sweeps used (0 for the closed-form ridge).
-        dual_gap: the duality gap at the returned solution (lasso; 0 for ridge), on the objective's scale.
+        dual_gap: the duality gap at the returned solution (lasso; 0 for ridge), on the
+            objective's scale.
     """
 
     intercept_: float
@@ -57,18 +63,21 @@ class LinearFit:
     dual_gap: float = 0.0
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predictions ``intercept_ + X @ coef_`` for new rows ``X`` (same columns as in the fit)."""
+        """Predictions ``intercept_ + X @ coef_`` for new rows ``X`` (same columns as in
+        the fit)."""
         X = as_matrix(X, "X")
         if X.shape[1] != self.coef_.shape[0]:
             raise ValueError(
-                f"X has {X.shape[1]} columns but the model was fitted on {self.coef_.shape[0]}"
+                f"X has {X.shape[1]} columns but the model was fitted on "
+                f"{self.coef_.shape[0]}"
             )
         return self.intercept_ + X @ self.coef_
 
 
 @dataclass(frozen=True, eq=False)
 class LassoPath:
-    """Lasso solutions along a decreasing grid of ``alphas`` (row ``k`` of ``coefs`` belongs to ``alphas[k]``)."""
+    """Lasso solutions along a decreasing grid of ``alphas`` (row ``k`` of ``coefs``
+    belongs to ``alphas[k]``)."""
 
     alphas: np.ndarray
     coefs: np.ndarray = field(repr=False)
@@ -81,7 +90,8 @@ def _check_xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     y = as_vector(y, "y", n=X.shape[0])
     if X.shape[0] < 2:
         raise ValueError(
-            f"X must have at least 2 rows to fit an intercept and slopes; got {X.shape[0]}"
+            "X must have at least 2 rows to fit an intercept and slopes; got "
+            f"{X.shape[0]}"
         )
     return X, y
 
@@ -97,9 +107,10 @@ def _centre(
 def ridge(X: Any, y: Any, alpha: float) -> LinearFit:
     """Ridge regression (L2 penalty) by its closed form, with an unpenalised intercept.
 
-    Minimises ``||y - X b - b0||^2 + alpha * ||b||_2^2``, scikit-learn's ``Ridge(alpha)`` objective. Centring
-    ``X`` and ``y`` removes the intercept; the slopes solve ``(Xc' Xc + alpha I) b = Xc' yc`` and the
-    intercept is ``mean(y) - mean(X) @ b``. With ``alpha = 0`` this is ordinary least squares (the
+    Minimises ``||y - X b - b0||^2 + alpha * ||b||_2^2``, scikit-learn's
+    ``Ridge(alpha)`` objective. Centring ``X`` and ``y`` removes the intercept; the
+    slopes solve ``(Xc' Xc + alpha I) b = Xc' yc`` and the intercept is
+    ``mean(y) - mean(X) @ b``. With ``alpha = 0`` this is ordinary least squares (the
     minimum-norm solution when ``Xc`` is rank deficient).
 
     Args:
@@ -108,7 +119,8 @@ def ridge(X: Any, y: Any, alpha: float) -> LinearFit:
         alpha: penalty strength, ``>= 0``.
 
     Raises:
-        ValueError: if shapes do not match, values are NaN or infinite, or ``alpha`` is negative.
+        ValueError: if shapes do not match, values are NaN or infinite, or ``alpha`` is
+            negative.
         TypeError: if the inputs are not numeric.
     """
     X, y = _check_xy(X, y)
@@ -124,7 +136,8 @@ def ridge(X: Any, y: Any, alpha: float) -> LinearFit:
 
 
 def lasso_alpha_max(X: Any, y: Any) -> float:
-    """The smallest ``alpha`` at which :func:`lasso` sets every coefficient to zero: ``max |Xc' yc| / n``.
+    """The smallest ``alpha`` at which :func:`lasso` sets every coefficient to zero:
+    ``max |Xc' yc| / n``.
 
     At ``b = 0`` the subgradient condition of the lasso objective holds exactly when
     ``|x_j' yc| / n <= alpha`` for every centred column ``x_j``.
@@ -146,9 +159,11 @@ def _soft_threshold(z: float, t: float) -> float:
 def _duality_gap(
     Xc: np.ndarray, yc: np.ndarray, coef: np.ndarray, resid: np.ndarray, alpha: float
 ) -> float:
-    """Duality gap of ``(1/2n)||r||^2 + alpha ||b||_1`` at ``coef`` (residual ``resid``); always ``>= 0``.
+    """Duality gap of ``(1/2n)||r||^2 + alpha ||b||_1`` at ``coef`` (residual
+    ``resid``); always ``>= 0``.
 
-    The dual point is the residual scaled into the feasible set ``|Xc' theta|_inf <= n alpha``.
+    The dual point is the residual scaled into the feasible set
+    ``|Xc' theta|_inf <= n alpha``.
     """
     n = Xc.shape[0]
     corr_max = float(np.max(np.abs(Xc.T @ resid)))
@@ -170,7 +185,8 @@ def _sweep(
     alpha: float,
     order: Any,
 ) -> float:
-    """One cyclic pass over the coordinates in ``order``; updates ``coef`` and ``resid`` in place.
+    """One cyclic pass over the coordinates in ``order``; updates ``coef`` and ``resid``
+    in place.
 
     Returns the largest absolute change of a coefficient in the pass.
     """
@@ -178,7 +194,8 @@ def _sweep(
     max_change = 0.0
     for j in order:
         x_j, c_j, old = columns[j], float(col_sq[j]), float(coef[j])
-        # correlation of x_j with the partial residual (the residual with feature j left out), over n
+        # correlation of x_j with the partial residual (the residual with feature j left
+        # out), over n
         rho = float(x_j @ resid) / n + c_j * old
         new = _soft_threshold(rho, alpha) / c_j
         if new != old:
@@ -196,11 +213,13 @@ def _coordinate_descent(
     tol: float,
     max_iter: int,
 ) -> tuple[np.ndarray, int, float, bool]:
-    """Cyclic coordinate descent on centred data from the warm start ``coef`` (modified in place).
+    """Cyclic coordinate descent on centred data from the warm start ``coef`` (modified
+    in place).
 
-    glmnet's active-set strategy: a full sweep over every coordinate, then sweeps over the nonzero
-    coefficients only until they settle, then a full sweep again; the duality gap after each full sweep
-    decides convergence. Every sweep, full or active-only, counts as one iteration.
+    glmnet's active-set strategy: a full sweep over every coordinate, then sweeps over
+    the nonzero coefficients only until they settle, then a full sweep again; the
+    duality gap after each full sweep decides convergence. Every sweep, full or
+    active-only, counts as one iteration.
     """
     n, p = Xc.shape
     col_sq = (
@@ -243,29 +262,34 @@ def _check_cd_args(alpha: Any, tol: Any, max_iter: Any) -> tuple[float, float, i
 def lasso(
     X: Any, y: Any, alpha: float, *, tol: float = 1e-8, max_iter: int = 10_000
 ) -> LinearFit:
-    """The lasso (L1 penalty) by cyclic coordinate descent with soft-thresholding, unpenalised intercept.
+    """The lasso (L1 penalty) by cyclic coordinate descent with soft-thresholding,
+    unpenalised intercept.
 
-    Minimises ``(1 / (2 n)) * ||y - X b - b0||^2 + alpha * ||b||_1``, scikit-learn's ``Lasso(alpha)``
-    objective. On centred data each coordinate in turn gets its exact one-dimensional minimiser,
-    ``b_j = S(x_j' r_j / n, alpha) / (x_j' x_j / n)``, where ``r_j`` is the residual without feature ``j`` and
-    ``S(z, t) = sign(z) max(|z| - t, 0)`` is soft-thresholding: this is what makes coefficients exactly zero.
-    Sweeps stop when the duality gap, an upper bound on how far the objective is from its minimum, is at
-    most ``tol * ||yc||^2 / n`` (scikit-learn's criterion).
+    Minimises ``(1 / (2 n)) * ||y - X b - b0||^2 + alpha * ||b||_1``, scikit-learn's
+    ``Lasso(alpha)`` objective. On centred data each coordinate in turn gets its exact
+    one-dimensional minimiser, ``b_j = S(x_j' r_j / n, alpha) / (x_j' x_j / n)``, where
+    ``r_j`` is the residual without feature ``j`` and
+    ``S(z, t) = sign(z) max(|z| - t, 0)`` is soft-thresholding: this is what makes
+    coefficients exactly zero. Sweeps stop when the duality gap, an upper bound on how
+    far the objective is from its minimum, is at most ``tol * ||yc||^2 / n``
+    (scikit-learn's criterion).
 
     Args:
         X: ``(n, p)`` finite design matrix, ``n >= 2``.
         y: ``n`` finite responses.
-        alpha: penalty strength, ``>= 0``; from :func:`lasso_alpha_max` upwards every coefficient is 0.
+        alpha: penalty strength, ``>= 0``; from :func:`lasso_alpha_max` upwards every
+            coefficient is 0.
         tol: relative duality-gap tolerance, ``> 0``.
         max_iter: maximum number of full sweeps over the coordinates, ``>= 1``.
 
     Returns:
-        A :class:`LinearFit` with ``n_iter`` (sweeps used) and ``dual_gap``. If the gap is still above the
-        tolerance after ``max_iter`` sweeps a :class:`ConvergenceWarning` is issued.
+        A :class:`LinearFit` with ``n_iter`` (sweeps used) and ``dual_gap``. If the gap
+        is still above the tolerance after ``max_iter`` sweeps a
+        :class:`ConvergenceWarning` is issued.
 
     Raises:
-        ValueError: if shapes do not match, values are NaN or infinite, ``alpha`` is negative, ``tol`` is
-            not positive or ``max_iter`` is below 1.
+        ValueError: if shapes do not match, values are NaN or infinite, ``alpha`` is
+            negative, ``tol`` is not positive or ``max_iter`` is below 1.
         TypeError: if the inputs are not numeric or ``max_iter`` is not an integer.
     """
     X, y = _check_xy(X, y)
@@ -289,15 +313,17 @@ def lasso_path(
     tol: float = 1e-8,
     max_iter: int = 10_000,
 ) -> LassoPath:
-    """Lasso solutions along a grid of ``alphas``, largest first, each warm-started from the previous one.
+    """Lasso solutions along a grid of ``alphas``, largest first, each warm-started from
+    the previous one.
 
     Without ``alphas`` the grid is ``n_alphas`` values spaced evenly on a log scale from
-    :func:`lasso_alpha_max` (all coefficients zero) down to ``eps`` times it, as in scikit-learn and glmnet.
-    Warm starts make the whole path cost little more than a single fit: neighbouring solutions are close.
+    :func:`lasso_alpha_max` (all coefficients zero) down to ``eps`` times it, as in
+    scikit-learn and glmnet. Warm starts make the whole path cost little more than a
+    single fit: neighbouring solutions are close.
 
     Raises:
-        ValueError: as :func:`lasso`, and if ``alphas`` is empty, not 1-D, or has a negative value, or if
-            ``n_alphas < 1`` or ``eps`` is not in (0, 1).
+        ValueError: as :func:`lasso`, and if ``alphas`` is empty, not 1-D, or has a
+            negative value, or if ``n_alphas < 1`` or ``eps`` is not in (0, 1).
     """
     X, y = _check_xy(X, y)
     _, tol, max_iter = _check_cd_args(0.0, tol, max_iter)
@@ -319,8 +345,9 @@ def lasso_path(
     coef = np.zeros(X.shape[1])
     for k, a in enumerate(grid):
         if a >= a_max:
-            # The KKT conditions make every coefficient exactly zero from alpha_max up; coordinate
-            # descent would land there only up to the rounding of its dot products.
+            # The KKT conditions make every coefficient exactly zero from alpha_max up;
+            # coordinate descent would land there only up to the rounding of its dot
+            # products.
             continue
         coef, n_iter[k], gap, converged = _coordinate_descent(
             Xc, yc, float(a), coef, tol, max_iter
@@ -333,8 +360,8 @@ def lasso_path(
 
 def _warn_not_converged(alpha: float, max_iter: int, gap: float) -> None:
     warnings.warn(
-        f"lasso with alpha={alpha:g} did not converge in max_iter={max_iter} sweeps (duality gap {gap:.3g}); "
-        "raise max_iter, loosen tol, or standardise X",
+        f"lasso with alpha={alpha:g} did not converge in max_iter={max_iter} sweeps "
+        f"(duality gap {gap:.3g}); raise max_iter, loosen tol, or standardise X",
         ConvergenceWarning,
         stacklevel=3,
     )

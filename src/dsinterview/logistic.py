@@ -1,18 +1,21 @@
-"""Binary logistic regression fitted by Newton's method (iteratively reweighted least squares).
+"""Binary logistic regression fitted by Newton's method (iteratively reweighted least
+squares).
 
 The model is ``P(y = 1 | x) = sigmoid(x @ beta)``. The log-likelihood
 
     l(beta) = sum_i [ y_i * eta_i - log(1 + exp(eta_i)) ],   eta = X @ beta,
 
-is concave with gradient ``X.T @ (y - p)`` and Hessian ``-X.T @ W @ X``, ``W = diag(p * (1 - p))``.
-Newton's step ``beta += (X.T W X)^{-1} X.T (y - p)`` is a weighted least-squares fit of the "working
-response" ``z = eta + (y - p) / (p (1 - p))`` on ``X`` with weights ``W``: hence IRLS.
+is concave with gradient ``X.T @ (y - p)`` and Hessian ``-X.T @ W @ X``,
+``W = diag(p * (1 - p))``. Newton's step ``beta += (X.T W X)^{-1} X.T (y - p)`` is a
+weighted least-squares fit of the "working response" ``z = eta + (y - p) / (p (1 - p))``
+on ``X`` with weights ``W``: hence IRLS.
 
-The maximum-likelihood estimate exists (is finite) only when the two classes overlap. When some direction
-``b != 0`` has ``(2 y_i - 1) x_i @ b >= 0`` for every row (complete or quasi-complete separation, Albert &
-Anderson 1984), the likelihood keeps rising as ``beta`` runs off along ``b`` and there is no maximum.
-:func:`fit_newton` checks for this *before* iterating, with the linear program of :func:`check_separation`,
-and refuses with :class:`SeparationError` instead of returning huge numbers.
+The maximum-likelihood estimate exists (is finite) only when the two classes overlap.
+When some direction ``b != 0`` has ``(2 y_i - 1) x_i @ b >= 0`` for every row (complete
+or quasi-complete separation, Albert & Anderson 1984), the likelihood keeps rising as
+``beta`` runs off along ``b`` and there is no maximum. :func:`fit_newton` checks for
+this *before* iterating, with the linear program of :func:`check_separation`, and
+refuses with :class:`SeparationError` instead of returning huge numbers.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ __all__ = ["LogisticFit", "SeparationError", "check_separation", "fit_newton"]
 
 
 class SeparationError(ValueError):
-    """The classes are completely or quasi-completely separated: the maximum-likelihood estimate does not
-    exist (at least one coefficient is infinite). Regularise, drop or merge the separating feature, or use
-    a bias-reduced (Firth) fit.
+    """The classes are completely or quasi-completely separated: the maximum-likelihood
+    estimate does not exist (at least one coefficient is infinite). Regularise, drop or
+    merge the separating feature, or use a bias-reduced (Firth) fit.
 
     Attributes:
-        separated: boolean mask of the observations that a linear rule classifies perfectly.
-        n_separated: how many there are (both ``None`` if the error was raised without a mask).
+        separated: boolean mask of the observations that a linear rule classifies
+            perfectly.
+        n_separated: how many there are (both ``None`` if the error was raised without a
+            mask).
     """
 
     def __init__(self, message: str, separated: np.ndarray | None = None) -> None:
@@ -49,12 +54,15 @@ class LogisticFit:
     """The result of :func:`fit_newton`.
 
     Attributes:
-        params: the estimated coefficients, the intercept first when ``fit_intercept=True``.
+        params: the estimated coefficients, the intercept first when
+            ``fit_intercept=True``.
         bse: their standard errors, the square roots of the diagonal of ``cov_params``.
-        cov_params: the inverse of the observed information ``X.T @ W @ X`` at the estimate.
+        cov_params: the inverse of the observed information ``X.T @ W @ X`` at the
+            estimate.
         llf: the maximised log-likelihood.
         n_iter: the number of Newton steps taken.
-        fit_intercept: whether ``params[0]`` is an intercept (a column of ones prepended to ``X``).
+        fit_intercept: whether ``params[0]`` is an intercept (a column of ones prepended
+            to ``X``).
     """
 
     params: np.ndarray
@@ -65,12 +73,14 @@ class LogisticFit:
     fit_intercept: bool
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        """The linear predictor (log-odds) ``eta = b0 + X @ b`` for the rows of ``X`` (no intercept column)."""
+        """The linear predictor (log-odds) ``eta = b0 + X @ b`` for the rows of ``X``
+        (no intercept column)."""
         n_features = self.params.size - int(self.fit_intercept)
         X = as_matrix(X, "X")
         if X.shape[1] != n_features:
             raise ValueError(
-                f"X has {X.shape[1]} columns but the model was fitted on {n_features}; they must match"
+                f"X has {X.shape[1]} columns but the model was fitted on "
+                f"{n_features}; they must match"
             )
         if self.fit_intercept:
             return self.params[0] + X @ self.params[1:]
@@ -101,11 +111,13 @@ def _validate(
     if bad.any():
         values = np.unique(y[bad])[:5]
         raise ValueError(
-            f"y must be binary, coded 0/1; it has {int(bad.sum())} other values, e.g. {values.tolist()}"
+            f"y must be binary, coded 0/1; it has {int(bad.sum())} other values, "
+            f"e.g. {values.tolist()}"
         )
     if y.min() == y.max():
         raise ValueError(
-            f"y must contain both classes 0 and 1; every entry is {int(y[0])}, so the MLE does not exist"
+            f"y must contain both classes 0 and 1; every entry is {int(y[0])}, so "
+            "the MLE does not exist"
         )
     return X, y
 
@@ -113,26 +125,30 @@ def _validate(
 def check_separation(
     X: np.ndarray, y: np.ndarray, *, fit_intercept: bool = True
 ) -> tuple[int, np.ndarray]:
-    """Which observations some linear rule classifies perfectly (complete or quasi-complete separation).
+    """Which observations some linear rule classifies perfectly (complete or
+    quasi-complete separation).
 
-    With ``S`` the rows ``s_i x_i``, ``s_i = 2 y_i - 1``, the data are separated when some ``b != 0`` has
-    ``S b >= 0``; the MLE is then infinite along ``b`` (Albert & Anderson 1984). By the Goldman-Tucker
-    theorem every observation is of exactly one of two kinds: *separable* (some ``b`` with ``S b >= 0`` has
-    ``s_i x_i @ b > 0``) or *overlapping* (some ``lam >= 0`` with ``S.T @ lam = 0`` has ``lam_i > 0``). The
+    With ``S`` the rows ``s_i x_i``, ``s_i = 2 y_i - 1``, the data are separated when
+    some ``b != 0`` has ``S b >= 0``; the MLE is then infinite along ``b`` (Albert &
+    Anderson 1984). By the Goldman-Tucker theorem every observation is of exactly one of
+    two kinds: *separable* (some ``b`` with ``S b >= 0`` has ``s_i x_i @ b > 0``) or
+    *overlapping* (some ``lam >= 0`` with ``S.T @ lam = 0`` has ``lam_i > 0``). The
     linear program (in the spirit of Konis 2007)
 
-        maximise  sum_i v_i   subject to   S.T @ lam = 0,   lam >= 0,   0 <= v_i <= min(lam_i, 1),
+        maximise    sum_i v_i
+        subject to  S.T @ lam = 0,   lam >= 0,   0 <= v_i <= min(lam_i, 1),
 
-    finds the largest overlapping set (the ``lam`` form a cone, so they can be scaled until every
-    overlapping ``v_i = 1``); the rest are separated. None are when the classes overlap (the MLE exists,
-    given ``X`` of full column rank); all are under complete separation; some under quasi-complete
-    separation. A cheaper feasibility LP (``S.T @ lam = 0`` with every ``lam >= 1``) settles the common
-    no-separation case first. Columns are rescaled to a maximum absolute value of 1, which does not change
+    finds the largest overlapping set (the ``lam`` form a cone, so they can be scaled
+    until every overlapping ``v_i = 1``); the rest are separated. None are when the
+    classes overlap (the MLE exists, given ``X`` of full column rank); all are under
+    complete separation; some under quasi-complete separation. A cheaper feasibility LP
+    (``S.T @ lam = 0`` with every ``lam >= 1``) settles the common no-separation case
+    first. Columns are rescaled to a maximum absolute value of 1, which does not change
     separability and keeps the LP well conditioned.
 
     Returns:
-        ``(n_separated, separated)``: how many observations are perfectly predicted, and a boolean mask of
-        them.
+        ``(n_separated, separated)``: how many observations are perfectly predicted, and
+        a boolean mask of them.
     """
     X, y = _validate(X, y, fit_intercept)
     D = _design(X, fit_intercept)
@@ -143,16 +159,18 @@ def check_separation(
 
 
 def _scaled_signed_rows(D: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Rows ``s_i x_i`` with columns rescaled to a maximum absolute value of 1 (separability is unchanged)."""
+    """Rows ``s_i x_i`` with columns rescaled to a maximum absolute value of 1
+    (separability is unchanged)."""
     scale = np.abs(D).max(axis=0)
     scale[scale == 0] = 1.0
     return (2.0 * y - 1.0)[:, None] * (D / scale)
 
 
 def _classes_overlap(D: np.ndarray, y: np.ndarray) -> bool:
-    """True when no separating direction exists, by Stiemke's theorem of the alternative: either some
-    ``b`` has ``S b >= 0, S b != 0`` (separation), or some ``lam > 0`` has ``S.T @ lam = 0``, never both. The
-    second is a feasibility LP with only ``p`` equality rows, far cheaper than searching for ``b``."""
+    """True when no separating direction exists, by Stiemke's theorem of the
+    alternative: either some ``b`` has ``S b >= 0, S b != 0`` (separation), or some
+    ``lam > 0`` has ``S.T @ lam = 0``, never both. The second is a feasibility LP with
+    only ``p`` equality rows, far cheaper than searching for ``b``."""
     S = _scaled_signed_rows(D, y)
     n, p = S.shape
     res = optimize.linprog(
@@ -162,7 +180,8 @@ def _classes_overlap(D: np.ndarray, y: np.ndarray) -> bool:
 
 
 def _separated_mask(D: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The observations outside the largest overlapping set (see :func:`check_separation`)."""
+    """The observations outside the largest overlapping set (see
+    :func:`check_separation`)."""
     S = _scaled_signed_rows(D, y)
     n, p = S.shape
     eye = sparse.identity(n, format="csr")
@@ -181,9 +200,8 @@ def _separated_mask(D: np.ndarray, y: np.ndarray) -> np.ndarray:
         bounds=bounds,
         method="highs",
     )
-    if (
-        res.status != 0
-    ):  # pragma: no cover - feasible (lam = v = 0) and bounded (v <= 1), so only numerics
+    # not covered: feasible (lam = v = 0) and bounded (v <= 1), so only numerics
+    if res.status != 0:  # pragma: no cover
         raise RuntimeError(
             f"the separation check's linear program failed: {res.message}"
         )
@@ -198,21 +216,25 @@ def fit_newton(
     tol: float = 1e-10,
     max_iter: int = 100,
 ) -> LogisticFit:
-    """Maximum-likelihood logistic regression by Newton's method (IRLS), with standard errors.
+    """Maximum-likelihood logistic regression by Newton's method (IRLS), with standard
+    errors.
 
-    Each iteration solves ``(X.T W X) step = X.T (y - p)`` by Cholesky and halves the step while the
-    log-likelihood would fall (a safeguard; a full step is nearly always taken). It stops when the largest
-    absolute change in a coefficient is below ``tol``. Standard errors are the square roots of the diagonal
-    of ``(X.T W X)^{-1}`` at the estimate, as in statsmodels' ``Logit``.
+    Each iteration solves ``(X.T W X) step = X.T (y - p)`` by Cholesky and halves the
+    step while the log-likelihood would fall (a safeguard; a full step is nearly always
+    taken). It stops when the largest absolute change in a coefficient is below ``tol``.
+    Standard errors are the square roots of the diagonal of ``(X.T W X)^{-1}`` at the
+    estimate, as in statsmodels' ``Logit``.
 
-    Before iterating it refuses data for which no finite MLE exists. With ``S`` the rows ``(2 y_i - 1) x_i``,
-    Stiemke's theorem says exactly one of two things holds: some ``b`` has ``S b >= 0`` and ``S b != 0``
-    (separation), or some strictly positive ``lam`` has ``S.T @ lam = 0`` (overlap). The second is a small
-    feasibility LP (``p`` equality rows, ``lam >= 1``); if it is infeasible, the LP of
-    :func:`check_separation` counts the perfectly classified observations for the message. This is exact
-    where watching the iterations is not: coefficients that "run off" and fitted probabilities that
-    reach 0 or 1 are symptoms that depend on ``tol``, ``max_iter`` and floating point, whereas the LP
-    answers the existence question (Albert & Anderson 1984) directly.
+    Before iterating it refuses data for which no finite MLE exists. With ``S`` the rows
+    ``(2 y_i - 1) x_i``, Stiemke's theorem says exactly one of two things holds: some
+    ``b`` has ``S b >= 0`` and ``S b != 0`` (separation), or some strictly positive
+    ``lam`` has ``S.T @ lam = 0`` (overlap). The second is a small feasibility LP (``p``
+    equality rows, ``lam >= 1``); if it is infeasible, the LP of
+    :func:`check_separation` counts the perfectly classified observations for the
+    message. This is exact where watching the iterations is not: coefficients that "run
+    off" and fitted probabilities that reach 0 or 1 are symptoms that depend on ``tol``,
+    ``max_iter`` and floating point, whereas the LP answers the existence question
+    (Albert & Anderson 1984) directly.
 
     Args:
         X: ``(n, k)`` features, without an intercept column when ``fit_intercept=True``.
@@ -223,9 +245,9 @@ def fit_newton(
 
     Raises:
         SeparationError: (a ``ValueError``) under complete or quasi-complete separation.
-        ValueError: NaN or infinite values, mismatched lengths, ``y`` not 0/1 or of one class, collinear
-            columns (including a column of ones together with ``fit_intercept=True``), or no convergence
-            within ``max_iter`` steps.
+        ValueError: NaN or infinite values, mismatched lengths, ``y`` not 0/1 or of one
+            class, collinear columns (including a column of ones together with
+            ``fit_intercept=True``), or no convergence within ``max_iter`` steps.
         TypeError: non-numeric input or arguments of the wrong type.
     """
     X, y = _validate(X, y, fit_intercept)
@@ -241,18 +263,20 @@ def fit_newton(
             else ""
         )
         raise ValueError(
-            f"the design matrix has {p} columns but rank {rank}: some columns are exact linear combinations "
-            f"of others{hint}; drop or merge them so that each coefficient is identified"
+            f"the design matrix has {p} columns but rank {rank}: some columns are "
+            f"exact linear combinations of others{hint}; drop or merge them so that "
+            "each coefficient is identified"
         )
     if not _classes_overlap(D, y):
         separated = _separated_mask(D, y)
         n_separated = int(separated.sum())
         kind = "complete" if n_separated == n else "quasi-complete"
         raise SeparationError(
-            f"{kind} separation: a linear rule classifies {n_separated} of the {n} observations perfectly, so "
-            "the maximum-likelihood estimate does not exist (the likelihood keeps rising as some coefficients "
-            "go to infinity). Regularise (e.g. L2), drop or merge the separating feature, or use Firth's "
-            "bias-reduced fit.",
+            f"{kind} separation: a linear rule classifies {n_separated} of the {n} "
+            "observations perfectly, so the maximum-likelihood estimate does not "
+            "exist (the likelihood keeps rising as some coefficients go to "
+            "infinity). Regularise (e.g. L2), drop or merge the separating feature, "
+            "or use Firth's bias-reduced fit.",
             separated,
         )
 
@@ -279,7 +303,8 @@ def fit_newton(
             break
     else:
         raise ValueError(
-            f"Newton's method did not converge in max_iter={max_iter} steps (tol={tol:g}); raise max_iter or tol"
+            f"Newton's method did not converge in max_iter={max_iter} steps "
+            f"(tol={tol:g}); raise max_iter or tol"
         )
     prob = expit(D @ beta)
     w = prob * (1.0 - prob)

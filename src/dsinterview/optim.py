@@ -1,13 +1,16 @@
-"""Gradient descent in its three classic forms (batch, online, mini-batch) and the losses the book uses it on.
+"""Gradient descent in its three classic forms (batch, online, mini-batch) and the
+losses the book uses it on.
 
-:func:`gradient_descent` is one loop for all three: ``batch_size=None`` takes one step per epoch on the whole
-data (batch descent), ``batch_size=1`` one step per example (online, or stochastic, descent) and
-``batch_size=k`` one step per mini-batch of ``k`` examples. The losses are means over the rows they are
-given, so the same gradient function serves a batch of one row or of all of them:
+:func:`gradient_descent` is one loop for all three: ``batch_size=None`` takes one step
+per epoch on the whole data (batch descent), ``batch_size=1`` one step per example
+(online, or stochastic, descent) and ``batch_size=k`` one step per mini-batch of ``k``
+examples. The losses are means over the rows they are given, so the same gradient
+function serves a batch of one row or of all of them:
 
 - least squares, :func:`least_squares_loss` and :func:`least_squares_grad`:
   ``L(w) = (1 / 2n) * sum_i (x_i . w - y_i)^2``;
-- logistic (log) loss for labels in {0, 1}, :func:`logistic_loss` and :func:`logistic_grad`:
+- logistic (log) loss for labels in {0, 1}, :func:`logistic_loss` and
+  :func:`logistic_grad`:
   ``L(w) = (1 / n) * sum_i [log(1 + exp(x_i . w)) - y_i * x_i . w]``.
 
 An intercept is a column of ones in ``X``; nothing is added behind the caller's back.
@@ -51,55 +54,64 @@ def gradient_descent(
     average: bool = False,
     callback: Callable[[int, np.ndarray], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Minimise a mean loss over the rows of ``(X, y)`` by batch, online or mini-batch gradient descent.
+    """Minimise a mean loss over the rows of ``(X, y)`` by batch, online or mini-batch
+    gradient descent.
 
-    Each epoch is one pass over the data. With ``batch_size=None`` an epoch is a single step on the full
-    data; with ``batch_size=k`` the rows are split into consecutive batches of ``k`` (the last one holds
-    the remaining ``n mod k`` rows, if any) and every batch makes one step
-    ``w <- w - lr_t * grad(w, X_batch, y_batch)``. ``batch_size=1`` is online (stochastic) descent.
+    Each epoch is one pass over the data. With ``batch_size=None`` an epoch is a single
+    step on the full data; with ``batch_size=k`` the rows are split into consecutive
+    batches of ``k`` (the last one holds the remaining ``n mod k`` rows, if any) and
+    every batch makes one step ``w <- w - lr_t * grad(w, X_batch, y_batch)``.
+    ``batch_size=1`` is online (stochastic) descent.
 
     Args:
-        grad: ``grad(w, X_batch, y_batch)`` returns the gradient of the *mean* loss over the batch, an
-            array of the same shape as ``w``.
+        grad: ``grad(w, X_batch, y_batch)`` returns the gradient of the *mean* loss over
+            the batch, an array of the same shape as ``w``.
         w0: the starting point, one entry per column of ``X``.
         X: the design matrix, ``(n_samples, n_features)``.
         y: the response, ``n_samples`` entries.
-        lr: the step size: a positive float, or a callable ``lr(t)`` of the number ``t`` of updates made
-            so far (``t = 0`` for the first update) that returns a positive float, for a decaying
-            schedule such as ``lambda t: a / (b + t)``.
+        lr: the step size: a positive float, or a callable ``lr(t)`` of the number ``t``
+            of updates made so far (``t = 0`` for the first update) that returns a
+            positive float, for a decaying schedule such as ``lambda t: a / (b + t)``.
         epochs: the number of passes over the data (at least 1).
-        batch_size: ``None`` for full batch, ``1`` for online, ``k`` for mini-batches of ``k`` rows
-            (``1 <= k <= n_samples``).
-        shuffle: reshuffle the rows at the start of every epoch (ignored for full batch). Without it the
-            rows are visited in the order given, every epoch.
-        seed: seed of the ``numpy.random.Generator`` that shuffles; the same seed gives the same result.
-        loss: optional ``loss(w, X, y)``, the mean loss. When given, ``history`` records the full-data loss;
-            otherwise it records the Euclidean norm of the full-data gradient ``grad(w, X, y)``.
-        average: return the Polyak-Ruppert average of the iterates (the mean of ``w`` after every update)
-            instead of the last iterate; ``history`` is then evaluated at the running average.
-        callback: optional ``callback(t, w)`` called after every update with the number ``t`` of updates
-            made so far (1, 2, ...) and a copy of the current iterate (the running average when
-            ``average=True``), e.g. to trace the path or score a stream prequentially.
+        batch_size: ``None`` for full batch, ``1`` for online, ``k`` for mini-batches of
+            ``k`` rows (``1 <= k <= n_samples``).
+        shuffle: reshuffle the rows at the start of every epoch (ignored for full
+            batch). Without it the rows are visited in the order given, every epoch.
+        seed: seed of the ``numpy.random.Generator`` that shuffles; the same seed gives
+            the same result.
+        loss: optional ``loss(w, X, y)``, the mean loss. When given, ``history`` records
+            the full-data loss; otherwise it records the Euclidean norm of the full-data
+            gradient ``grad(w, X, y)``.
+        average: return the Polyak-Ruppert average of the iterates (the mean of ``w``
+            after every update) instead of the last iterate; ``history`` is then
+            evaluated at the running average.
+        callback: optional ``callback(t, w)`` called after every update with the number
+            ``t`` of updates made so far (1, 2, ...) and a copy of the current iterate
+            (the running average when ``average=True``), e.g. to trace the path or score
+            a stream prequentially.
 
     Returns:
-        ``(w, history)``: the final iterate (or the average) and a float array of length ``epochs + 1``.
-        ``history[0]`` is evaluated at ``w0`` and ``history[k]`` after epoch ``k``, always on the *full*
-        data: the mean loss if ``loss`` is given, the gradient norm otherwise. If the iterates stop being
-        finite, or the full-data measure overflows (a step size too large for the problem makes descent
-        diverge), the run stops after that epoch: the remaining entries of ``history`` are ``inf`` and
-        ``w`` is returned as it was (huge or non-finite).
+        ``(w, history)``: the final iterate (or the average) and a float array of length
+        ``epochs + 1``. ``history[0]`` is evaluated at ``w0`` and ``history[k]`` after
+        epoch ``k``, always on the *full* data: the mean loss if ``loss`` is given, the
+        gradient norm otherwise. If the iterates stop being finite, or the full-data
+        measure overflows (a step size too large for the problem makes descent diverge),
+        the run stops after that epoch: the remaining entries of ``history`` are ``inf``
+        and ``w`` is returned as it was (huge or non-finite).
 
     Raises:
-        TypeError: if ``grad``, ``loss``, ``callback`` or ``lr`` have the wrong type, or ``epochs``,
-            ``batch_size`` or ``seed`` are not integers.
-        ValueError: if ``X``, ``y`` or ``w0`` contain NaN or infinities or have shapes that do not match;
-            if ``lr`` is not positive (or the schedule returns a value that is not); if ``epochs`` or
-            ``batch_size`` is not positive, or ``batch_size`` exceeds the number of rows; if ``grad``
-            returns an array of the wrong shape.
+        TypeError: if ``grad``, ``loss``, ``callback`` or ``lr`` have the wrong type, or
+            ``epochs``, ``batch_size`` or ``seed`` are not integers.
+        ValueError: if ``X``, ``y`` or ``w0`` contain NaN or infinities or have shapes
+            that do not match; if ``lr`` is not positive (or the schedule returns a
+            value that is not); if ``epochs`` or ``batch_size`` is not positive, or
+            ``batch_size`` exceeds the number of rows; if ``grad`` returns an array of
+            the wrong shape.
     """
     if not callable(grad):
         raise TypeError(
-            f"grad must be a callable grad(w, X_batch, y_batch); got {type(grad).__name__}"
+            "grad must be a callable grad(w, X_batch, y_batch); got "
+            f"{type(grad).__name__}"
         )
     if loss is not None and not callable(loss):
         raise TypeError(
@@ -107,7 +119,8 @@ def gradient_descent(
         )
     if callback is not None and not callable(callback):
         raise TypeError(
-            f"callback must be None or a callable callback(t, w); got {type(callback).__name__}"
+            "callback must be None or a callable callback(t, w); got "
+            f"{type(callback).__name__}"
         )
     X = as_matrix(X, "X")
     n, d = X.shape
@@ -125,8 +138,8 @@ def gradient_descent(
         batch_size = check_int(batch_size, "batch_size", minimum=1)
         if batch_size > n:
             raise ValueError(
-                f"batch_size must be at most the number of rows of X ({n}); got {batch_size}. "
-                "Use batch_size=None for full-batch descent"
+                f"batch_size must be at most the number of rows of X ({n}); got "
+                f"{batch_size}. Use batch_size=None for full-batch descent"
             )
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be True or False; got {type(shuffle).__name__}")
@@ -149,7 +162,8 @@ def gradient_descent(
         history[0] = measure(w)
         if not np.isfinite(history[0]):
             raise ValueError(
-                f"the loss or gradient at w0 is not finite ({history[0]}); start from a finite point"
+                f"the loss or gradient at w0 is not finite ({history[0]}); start "
+                "from a finite point"
             )
         for epoch in range(1, epochs + 1):
             if batch_size < n and shuffle:
@@ -178,7 +192,8 @@ def gradient_descent(
 
 
 def _step_schedule(lr: Any) -> Callable[[int], float]:
-    """Turn ``lr`` into a function of the update count that checks every value it returns."""
+    """Turn ``lr`` into a function of the update count that checks every value it
+    returns."""
     if callable(lr):
 
         def scheduled(t: int) -> float:
@@ -215,18 +230,21 @@ def _check_grad(g: Any, d: int) -> np.ndarray:
 
 
 def _check_wXy(w: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Light checks for the loss helpers, which run once per update: shapes and dtypes, not finiteness."""
+    """Light checks for the loss helpers, which run once per update: shapes and dtypes,
+    not finiteness."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     w = np.asarray(w, dtype=float)
     if X.ndim != 2 or y.ndim != 1 or w.ndim != 1:
         raise ValueError(
-            f"expected w 1-D, X 2-D and y 1-D; got shapes w {w.shape}, X {X.shape}, y {y.shape}"
+            f"expected w 1-D, X 2-D and y 1-D; got shapes w {w.shape}, X {X.shape}, "
+            f"y {y.shape}"
         )
     if X.shape[0] != y.shape[0] or X.shape[1] != w.shape[0] or X.shape[0] == 0:
         raise ValueError(
-            f"shapes do not match: X {X.shape} needs y of shape ({X.shape[0]},) and w of shape "
-            f"({X.shape[1]},); got y {y.shape}, w {w.shape} (and X must have at least one row)"
+            f"shapes do not match: X {X.shape} needs y of shape ({X.shape[0]},) and "
+            f"w of shape ({X.shape[1]},); got y {y.shape}, w {w.shape} (and X must "
+            "have at least one row)"
         )
     return w, X, y
 
@@ -234,11 +252,12 @@ def _check_wXy(w: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray, np.ndarr
 def least_squares_loss(w: Any, X: Any, y: Any) -> float:
     """Half the mean squared residual, ``(1 / 2n) * ||X w - y||^2``.
 
-    The factor one half makes the gradient ``X^T (X w - y) / n``, so the Lipschitz constant of the
-    gradient is the largest eigenvalue of ``X^T X / n``.
+    The factor one half makes the gradient ``X^T (X w - y) / n``, so the Lipschitz
+    constant of the gradient is the largest eigenvalue of ``X^T X / n``.
 
     Raises:
-        ValueError: if the shapes of ``w`` ``(d,)``, ``X`` ``(n, d)`` and ``y`` ``(n,)`` do not match.
+        ValueError: if the shapes of ``w`` ``(d,)``, ``X`` ``(n, d)`` and ``y`` ``(n,)``
+            do not match.
     """
     w, X, y = _check_wXy(w, X, y)
     r = X @ w - y
@@ -249,7 +268,8 @@ def least_squares_grad(w: Any, X: Any, y: Any) -> np.ndarray:
     """Gradient of :func:`least_squares_loss`: ``X^T (X w - y) / n``.
 
     Raises:
-        ValueError: if the shapes of ``w`` ``(d,)``, ``X`` ``(n, d)`` and ``y`` ``(n,)`` do not match.
+        ValueError: if the shapes of ``w`` ``(d,)``, ``X`` ``(n, d)`` and ``y`` ``(n,)``
+            do not match.
     """
     w, X, y = _check_wXy(w, X, y)
     return X.T @ (X @ w - y) / X.shape[0]
@@ -263,12 +283,14 @@ def _check_labels(y: np.ndarray) -> None:
 
 
 def logistic_loss(w: Any, X: Any, y: Any) -> float:
-    """Mean log loss of a logistic model with labels in {0, 1}: ``mean(log(1 + exp(z)) - y z)``, ``z = X w``.
+    """Mean log loss of a logistic model with labels in {0, 1}:
+    ``mean(log(1 + exp(z)) - y z)``, ``z = X w``.
 
     Computed as ``logaddexp(0, z) - y z``, which does not overflow for large ``|z|``.
 
     Raises:
-        ValueError: if the shapes do not match or ``y`` holds anything other than 0 and 1.
+        ValueError: if the shapes do not match or ``y`` holds anything other than 0
+            and 1.
     """
     w, X, y = _check_wXy(w, X, y)
     _check_labels(y)
@@ -280,7 +302,8 @@ def logistic_grad(w: Any, X: Any, y: Any) -> np.ndarray:
     """Gradient of :func:`logistic_loss`: ``X^T (sigmoid(X w) - y) / n``.
 
     Raises:
-        ValueError: if the shapes do not match or ``y`` holds anything other than 0 and 1.
+        ValueError: if the shapes do not match or ``y`` holds anything other than 0
+            and 1.
     """
     w, X, y = _check_wXy(w, X, y)
     _check_labels(y)

@@ -1,11 +1,13 @@
-"""The book's single plotting style: one call at the top of a chapter, ``use_book_style()``."""
+"""The book's single plotting style: one call at the top of a chapter,
+``use_book_style()``."""
 
 from __future__ import annotations
 
 import matplotlib as mpl
 from cycler import cycler
 
-#: Okabe & Ito's colour-blind-safe palette (black moved last), in the order the chapters use it.
+#: Okabe & Ito's colour-blind-safe palette (black moved last), in the order the chapters
+#: use it.
 PALETTE: dict[str, str] = {
     "blue": "#0072B2",
     "orange": "#E69F00",
@@ -45,5 +47,6 @@ _RC = {
 
 
 def use_book_style() -> None:
-    """Apply the book's matplotlib style (palette, sizes, layout) to every figure that follows."""
+    """Apply the book's matplotlib style (palette, sizes, layout) to every figure that
+    follows."""
     mpl.rcParams.update(_RC)

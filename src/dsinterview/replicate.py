@@ -1,8 +1,10 @@
-"""Claims that must hold beyond one seed: run a computation over many seeds and summarise it.
+"""Claims that must hold beyond one seed: run a computation over many seeds and
+summarise it.
 
-A chapter that says "the lasso beats OLS here" or "CUPED saves a third of the sample" on random data
-measures the claim over replications (fresh draws or fresh splits) and quotes an interval or the share
-of replications in which it held. :func:`replicate` is the one place that does this.
+A chapter that says "the lasso beats OLS here" or "CUPED saves a third of the sample" on
+random data measures the claim over replications (fresh draws or fresh splits) and
+quotes an interval or the share of replications in which it held. :func:`replicate` is
+the one place that does this.
 """
 
 from __future__ import annotations
@@ -25,20 +27,24 @@ def replicate(
 ) -> pd.DataFrame:
     """Run ``fn(seed)`` for every seed and summarise each quantity it returns.
 
-    ``fn`` returns a number, a boolean, or a dict of them (the same keys every time). The result has a
-    row per quantity (the dict's keys, or ``value`` for a bare result) and the columns:
+    ``fn`` returns a number, a boolean, or a dict of them (the same keys every time).
+    The result has a row per quantity (the dict's keys, or ``value`` for a bare result)
+    and the columns:
 
-    - ``mean``: the mean over replications; for a boolean, the share of replications in which it held;
-    - ``se``: the Monte Carlo standard error of that mean (sample SD / sqrt(n); 0 for one replication);
-    - ``low``, ``high``: the central percentile interval of the replications at ``level``
-      (where the middle ``level`` of the replicated values lie, not a confidence interval for the mean);
+    - ``mean``: the mean over replications; for a boolean, the share of replications in
+      which it held;
+    - ``se``: the Monte Carlo standard error of that mean (sample SD / sqrt(n); 0 for
+      one replication);
+    - ``low``, ``high``: the central percentile interval of the replications at
+      ``level`` (where the middle ``level`` of the replicated values lie, not a
+      confidence interval for the mean);
     - ``min``, ``max`` and ``n`` (the number of replications).
 
     Raises:
-        TypeError: if ``fn`` is not callable, a seed is not an integer, or a result is not a number,
-            a boolean or a dict of them.
-        ValueError: if there are no seeds, ``level`` is not in (0, 1), a result is NaN or infinite, or
-            the results' keys differ between seeds.
+        TypeError: if ``fn`` is not callable, a seed is not an integer, or a result is
+            not a number, a boolean or a dict of them.
+        ValueError: if there are no seeds, ``level`` is not in (0, 1), a result is NaN
+            or infinite, or the results' keys differ between seeds.
     """
     if not callable(fn):
         raise TypeError(f"fn must be callable as fn(seed); got {type(fn).__name__}")
@@ -68,8 +74,9 @@ def replicate(
             values = {k: [] for k in keys}
         elif set(result) != set(keys):
             raise ValueError(
-                f"fn({seed}) returned the keys {sorted(result)}, but earlier seeds returned "
-                f"{sorted(keys)}; every replication must return the same quantities"
+                f"fn({seed}) returned the keys {sorted(result)}, but earlier seeds "
+                f"returned {sorted(keys)}; every replication must return the same "
+                "quantities"
             )
         for k in keys:
             values[k].append(_as_number(result[k], k, seed))
@@ -123,6 +130,6 @@ def _as_number(x: Any, key: str, seed: int) -> float:
             )
         return value
     raise TypeError(
-        f"fn({seed}) returned {type(x).__name__} for {key!r}; return a number, a boolean, "
-        "or a dict of them"
+        f"fn({seed}) returned {type(x).__name__} for {key!r}; return a number, a "
+        "boolean, or a dict of them"
     )

@@ -1,15 +1,19 @@
-"""Survey sampling for logs: reservoirs, stratified and hash samples, unequal-probability designs, estimators.
+"""Survey sampling for logs: reservoirs, stratified and hash samples,
+unequal-probability designs, estimators.
 
 Selection:
 
-- :func:`reservoir_sample`: a uniform sample of ``k`` items in one pass over a stream of unknown length,
-  by Algorithm R (one random number per item) or Algorithm L (Li 1994, which skips ahead).
-- :func:`allocate` and :func:`stratified_sample`: exactly ``n`` rows, split over strata proportionally,
-  by Neyman allocation, or equally; simple random sampling without replacement inside each stratum.
-- :func:`hash_unit` and :func:`hash_sample`: deterministic selection by a hash of a key (a user id, a query
-  string), identical on every machine and reproducible in SQL; see :func:`hash_unit` for the exact hash.
-- :func:`pps_poisson_sample`: probability proportional to size, with the inclusion probabilities needed
-  to weight estimates back.
+- :func:`reservoir_sample`: a uniform sample of ``k`` items in one pass over a stream of
+  unknown length, by Algorithm R (one random number per item) or Algorithm L (Li 1994,
+  which skips ahead).
+- :func:`allocate` and :func:`stratified_sample`: exactly ``n`` rows, split over strata
+  proportionally, by Neyman allocation, or equally; simple random sampling without
+  replacement inside each stratum.
+- :func:`hash_unit` and :func:`hash_sample`: deterministic selection by a hash of a key
+  (a user id, a query string), identical on every machine and reproducible in SQL; see
+  :func:`hash_unit` for the exact hash.
+- :func:`pps_poisson_sample`: probability proportional to size, with the inclusion
+  probabilities needed to weight estimates back.
 
 Estimation, each returning an :class:`Estimate` (value and standard error):
 :func:`srs_mean`, :func:`stratified_mean`, :func:`hajek_mean`, :func:`cluster_mean`.
@@ -50,19 +54,22 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
-# --------------------------------------------------------------------------------------------- reservoir
+# ---------------------------------------------------------------------------- reservoir
 class _Uniforms:
-    """Uniform numbers in (0, 1] from a seeded generator, drawn in blocks and counted one by one."""
+    """Uniform numbers in (0, 1] from a seeded generator, drawn in blocks and counted
+    one by one."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self._rng = rng
-        self._block = 16  # grows to 4096: short streams draw little, long ones draw in large blocks
+        # grows to 4096: short streams draw little, long ones draw in large blocks
+        self._block = 16
         self._buf: list[float] = []
         self._pos = 0
         self.count = 0
 
     def block(self, m: int) -> np.ndarray:
-        """``m`` uniforms in [0, 1) at once (counted), for algorithms that use one per item."""
+        """``m`` uniforms in [0, 1) at once (counted), for algorithms that use one per
+        item."""
         self.count += m
         return self._rng.random(m)
 
@@ -87,25 +94,28 @@ def reservoir_sample(
     method: str = "L",
     return_draws: bool = False,
 ) -> list[Any] | tuple[list[Any], int]:
-    """A uniform random sample of ``k`` items from a stream, in one pass and ``O(k)`` memory.
+    """A uniform random sample of ``k`` items from a stream, in one pass and ``O(k)``
+    memory.
 
-    Every subset of ``k`` items of the stream is equally likely to be returned. The stream may be any
-    iterable, including a generator whose length is unknown; it is read once. When it holds fewer than
-    ``k`` items, all of them are returned.
+    Every subset of ``k`` items of the stream is equally likely to be returned. The
+    stream may be any iterable, including a generator whose length is unknown; it is
+    read once. When it holds fewer than ``k`` items, all of them are returned.
 
     Args:
         iterable: the stream.
         k: the sample size (0 returns an empty list without reading the stream).
-        seed: an int, a ``numpy.random.Generator`` or None (fresh entropy). Same seed, same sample.
-        method: ``"R"`` (Waterman's Algorithm R as described by Vitter 1985: item ``i`` replaces a random
-            slot with probability ``k / i``, one random number per item after the first ``k``; the numbers
-            are drawn in blocks of 8192 items) or ``"L"``
-            (Li 1994: draws how many items to skip before the next replacement, about
-            ``3 k log(n / k)`` random numbers for a stream of ``n``).
+        seed: an int, a ``numpy.random.Generator`` or None (fresh entropy). Same seed,
+            same sample.
+        method: ``"R"`` (Waterman's Algorithm R as described by Vitter 1985: item ``i``
+            replaces a random slot with probability ``k / i``, one random number per
+            item after the first ``k``; the numbers are drawn in blocks of 8192 items)
+            or ``"L"`` (Li 1994: draws how many items to skip before the next
+            replacement, about ``3 k log(n / k)`` random numbers for a stream of ``n``).
         return_draws: also return how many uniform random numbers the algorithm used.
 
     Returns:
-        The sample as a list in reservoir-slot order, or ``(sample, n_draws)`` with ``return_draws``.
+        The sample as a list in reservoir-slot order, or ``(sample, n_draws)`` with
+        ``return_draws``.
 
     Raises:
         TypeError: if ``k`` is not an integer or ``iterable`` is not iterable.
@@ -117,7 +127,8 @@ def reservoir_sample(
         it = iter(iterable)
     except TypeError as exc:
         raise TypeError(
-            f"iterable must be iterable (a list, array, generator...); got {type(iterable).__name__}"
+            "iterable must be iterable (a list, array, generator...); got "
+            f"{type(iterable).__name__}"
         ) from exc
     rng = np.random.default_rng(seed)
     draw = _Uniforms(rng)
@@ -135,11 +146,12 @@ def reservoir_sample(
 def _algorithm_r(
     it: Iterable[Any], reservoir: list[Any], k: int, draw: _Uniforms
 ) -> None:
-    # Item number i (1-based) is kept with probability k / i, in a uniformly chosen slot:
-    # j = floor(u * i) is uniform on {0, ..., i-1}, and j < k has probability k / i. The items are read in
-    # blocks and their random numbers drawn as one array, but every item still gets its own number and the
-    # replacements are applied in stream order, so this is Algorithm R exactly, only without a Python
-    # statement per item.
+    # Item number i (1-based) is kept with probability k / i, in a uniformly chosen
+    # slot:
+    # j = floor(u * i) is uniform on {0, ..., i-1}, and j < k has probability k / i. The
+    # items are read in blocks and their random numbers drawn as one array, but every
+    # item still gets its own number and the replacements are applied in stream order,
+    # so this is Algorithm R exactly, only without a Python statement per item.
     i = k
     while True:
         block = list(itertools.islice(it, 8192))
@@ -155,10 +167,11 @@ def _algorithm_r(
 def _algorithm_l(
     it: Iterable[Any], reservoir: list[Any], k: int, draw: _Uniforms
 ) -> None:
-    # Think of every item as carrying a uniform key and of the reservoir as the k smallest keys so far
-    # (Li 1994). W is the largest key in the reservoir: a new item gets in with probability W, so the number
-    # of items skipped before the next one that does is geometric; the new W is W times the largest of k
-    # uniforms. Three random numbers per replacement, none for the items skipped.
+    # Think of every item as carrying a uniform key and of the reservoir as the k
+    # smallest keys so far (Li 1994). W is the largest key in the reservoir: a new item
+    # gets in with probability W, so the number of items skipped before the next one
+    # that does is geometric; the new W is W times the largest of k uniforms. Three
+    # random numbers per replacement, none for the items skipped.
     w = math.exp(math.log(draw()) / k)
     sentinel = object()
     while True:
@@ -171,7 +184,7 @@ def _algorithm_l(
         w *= math.exp(math.log(draw()) / k)
 
 
-# ----------------------------------------------------------------------------------------------- strata
+# ------------------------------------------------------------------------------- strata
 def allocate(
     sizes: Sequence[int] | np.ndarray,
     n: int,
@@ -180,20 +193,22 @@ def allocate(
     sds: Sequence[float] | np.ndarray | None = None,
     min_per_stratum: int = 0,
 ) -> np.ndarray:
-    """Split a sample of ``n`` over strata of the given sizes; the result sums to ``n`` exactly.
+    """Split a sample of ``n`` over strata of the given sizes; the result sums to ``n``
+    exactly.
 
-    ``"proportional"`` gives stratum ``h`` a share ``N_h / N``; ``"neyman"`` a share ``N_h S_h / sum N S``
-    (Neyman 1934: the allocation that minimises the variance of the stratified mean for a fixed ``n``);
-    ``"equal"`` the same number to every stratum (the way to cover small strata such as the tail).
-    Shares above a stratum's size are capped at its size and the rest is re-allocated over the other
-    strata; fractional parts are rounded by largest remainders. With ``min_per_stratum=m`` every stratum
-    first gets ``min(m, N_h)`` units (two per stratum are needed to estimate a within-stratum variance) and
-    the rest of the sample is allocated by the rule.
+    ``"proportional"`` gives stratum ``h`` a share ``N_h / N``; ``"neyman"`` a share
+    ``N_h S_h / sum N S`` (Neyman 1934: the allocation that minimises the variance of
+    the stratified mean for a fixed ``n``); ``"equal"`` the same number to every stratum
+    (the way to cover small strata such as the tail). Shares above a stratum's size are
+    capped at its size and the rest is re-allocated over the other strata; fractional
+    parts are rounded by largest remainders. With ``min_per_stratum=m`` every stratum
+    first gets ``min(m, N_h)`` units (two per stratum are needed to estimate a
+    within-stratum variance) and the rest of the sample is allocated by the rule.
 
     Raises:
-        ValueError: for an unknown allocation, negative or empty sizes, ``n`` larger than the population or
-            smaller than the minimum per stratum requires, or ``sds`` missing, of the wrong length or
-            negative for Neyman allocation.
+        ValueError: for an unknown allocation, negative or empty sizes, ``n`` larger
+            than the population or smaller than the minimum per stratum requires, or
+            ``sds`` missing, of the wrong length or negative for Neyman allocation.
     """
     allocation = check_choice(
         allocation, "allocation", ("proportional", "neyman", "equal")
@@ -206,7 +221,8 @@ def allocate(
         or (N < 0).any()
     ):
         raise ValueError(
-            "sizes must be a non-empty 1-D array of non-negative integers (stratum sizes)"
+            "sizes must be a non-empty 1-D array of non-negative integers (stratum "
+            "sizes)"
         )
     N = N.astype(np.int64)
     n = check_int(n, "n", minimum=0)
@@ -217,12 +233,14 @@ def allocate(
     if allocation == "neyman":
         if sds is None:
             raise ValueError(
-                "Neyman allocation needs sds, the standard deviation within each stratum"
+                "Neyman allocation needs sds, the standard deviation within each "
+                "stratum"
             )
         S = np.asarray(sds, dtype=float)
         if S.shape != N.shape or not np.all(np.isfinite(S)) or (S < 0).any():
             raise ValueError(
-                f"sds must be {N.size} finite non-negative standard deviations; got {S.shape}"
+                f"sds must be {N.size} finite non-negative standard deviations; got "
+                f"{S.shape}"
             )
         weight = N * S
     elif allocation == "proportional":
@@ -233,8 +251,8 @@ def allocate(
     floor = np.minimum(min_per_stratum, N)
     if floor.sum() > n:
         raise ValueError(
-            f"n={n} is too small to give every stratum min_per_stratum={min_per_stratum}; "
-            f"that needs n >= {int(floor.sum())}"
+            f"n={n} is too small to give every stratum "
+            f"min_per_stratum={min_per_stratum}; that needs n >= {int(floor.sum())}"
         )
     cap = N - floor
     out = np.zeros(N.size, dtype=np.int64)
@@ -264,7 +282,8 @@ def allocate(
 
 
 def _stratum_codes(df: pd.DataFrame, strata: list[str]) -> tuple[np.ndarray, int]:
-    """Integer stratum codes 0..H-1 (in sorted order of the strata values) and H, in O(rows)."""
+    """Integer stratum codes 0..H-1 (in sorted order of the strata values) and H, in
+    O(rows)."""
     codes = np.zeros(len(df), dtype=np.int64)
     radix = 1
     for col in reversed(strata):
@@ -302,26 +321,29 @@ def stratified_sample(
     seed: int | np.random.Generator | None = None,
     min_per_stratum: int = 0,
 ) -> pd.DataFrame:
-    """Exactly ``n`` rows of ``df``: a simple random sample without replacement inside each stratum.
+    """Exactly ``n`` rows of ``df``: a simple random sample without replacement inside
+    each stratum.
 
     Args:
         df: the population frame.
         strata: the column (or columns) whose combinations define the strata.
         n: the total sample size.
-        allocation: ``"proportional"``, ``"neyman"`` or ``"equal"`` (see :func:`allocate`).
-        value: the numeric column whose within-stratum standard deviation drives Neyman allocation
-            (required for, and only used by, ``"neyman"``).
+        allocation: ``"proportional"``, ``"neyman"`` or ``"equal"`` (see
+            :func:`allocate`).
+        value: the numeric column whose within-stratum standard deviation drives Neyman
+            allocation (required for, and only used by, ``"neyman"``).
         seed: an int, a ``numpy.random.Generator`` or None.
-        min_per_stratum: every stratum gets at least this many rows (or all of its rows) before the rest
-            is allocated (see :func:`allocate`).
+        min_per_stratum: every stratum gets at least this many rows (or all of its rows)
+            before the rest is allocated (see :func:`allocate`).
 
     Returns:
         The sampled rows, in their original order (index preserved).
 
     Raises:
         TypeError: if ``df`` is not a DataFrame or ``n`` is not an integer.
-        ValueError: for a strata or value column that does not exist, an unknown allocation, Neyman
-            allocation without ``value``, or ``n`` outside 1..len(df).
+        ValueError: for a strata or value column that does not exist, an unknown
+            allocation, Neyman allocation without ``value``, or ``n`` outside
+            1..len(df).
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}")
@@ -339,7 +361,8 @@ def stratified_sample(
     if allocation == "neyman":
         if value is None:
             raise ValueError(
-                "allocation='neyman' needs value=, the column whose spread drives the allocation"
+                "allocation='neyman' needs value=, the column whose spread drives "
+                "the allocation"
             )
         check_columns(df, [value], "df")
     codes, H = _stratum_codes(df, strata)
@@ -367,9 +390,10 @@ def stratified_sample(
     return df.iloc[idx]
 
 
-# ------------------------------------------------------------------------------------------------- hash
+# --------------------------------------------------------------------------------- hash
 def _splitmix64(x: np.ndarray) -> np.ndarray:
-    """The SplitMix64 output function (Steele, Lea & Flood 2014) on uint64, in place where possible."""
+    """The SplitMix64 output function (Steele, Lea & Flood 2014) on uint64, in place
+    where possible."""
     z = x + _GAMMA
     z ^= z >> np.uint64(30)
     z *= _MIX1
@@ -384,10 +408,12 @@ def _salt64(salt: str) -> np.uint64:
 
 
 def _key64(keys: Any) -> np.ndarray:
-    """Keys as uint64: integers by their 64-bit two's complement, strings by the first 8 bytes of SHA-256."""
+    """Keys as uint64: integers by their 64-bit two's complement, strings by the first 8
+    bytes of SHA-256."""
     if isinstance(keys, (str, bytes)) or not hasattr(keys, "__len__"):
         raise TypeError(
-            f"keys must be a sequence or array of integers or strings; got {type(keys).__name__}"
+            "keys must be a sequence or array of integers or strings; got "
+            f"{type(keys).__name__}"
         )
     if isinstance(keys, (pd.Series, pd.Index)) and isinstance(
         keys.dtype, pd.CategoricalDtype
@@ -411,7 +437,8 @@ def _key64(keys: Any) -> np.ndarray:
         for i, key in enumerate(arr.tolist()):
             if not isinstance(key, str):
                 raise TypeError(
-                    f"keys must be all integers or all strings; got {type(key).__name__} at {i}"
+                    "keys must be all integers or all strings; got "
+                    f"{type(key).__name__} at {i}"
                 )
             out[i] = int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16], 16)
         return out
@@ -419,21 +446,24 @@ def _key64(keys: Any) -> np.ndarray:
 
 
 def hash_unit(keys: Any, *, salt: str = "") -> np.ndarray:
-    """A deterministic pseudo-uniform number in [0, 1) for each key, the same on every machine.
+    """A deterministic pseudo-uniform number in [0, 1) for each key, the same on every
+    machine.
 
-    The hash is spelled out so that any system can reproduce it bit for bit (the chapter does it in SQL):
+    The hash is spelled out so that any system can reproduce it bit for bit (the chapter
+    does it in SQL):
 
-    1. key to 64 bits: an integer key is its 64-bit two's complement (``int64`` viewed as ``uint64``); a
-       string key is the first 8 bytes of SHA-256 of its UTF-8 encoding, read big-endian (the first 16
-       hex digits of the digest);
+    1. key to 64 bits: an integer key is its 64-bit two's complement (``int64`` viewed
+       as ``uint64``); a string key is the first 8 bytes of SHA-256 of its UTF-8
+       encoding, read big-endian (the first 16 hex digits of the digest);
     2. salt to 64 bits the same way as a string key;
-    3. ``h = splitmix64(key XOR salt)`` where ``splitmix64(x)`` adds ``0x9E3779B97F4A7C15`` and applies
-       the SplitMix64 finaliser (shifts 30, 27, 31; multipliers ``0xBF58476D1CE4E5B9``,
-       ``0x94D049BB133111EB``), all modulo 2**64;
+    3. ``h = splitmix64(key XOR salt)`` where ``splitmix64(x)`` adds
+       ``0x9E3779B97F4A7C15`` and applies the SplitMix64 finaliser (shifts 30, 27, 31;
+       multipliers ``0xBF58476D1CE4E5B9``, ``0x94D049BB133111EB``), all modulo 2**64;
     4. ``u = (h >> 11) / 2**53``, the top 53 bits as a double.
 
     Raises:
-        TypeError: for keys that are not integers or strings, or a salt that is not a string.
+        TypeError: for keys that are not integers or strings, or a salt that is not a
+            string.
         ValueError: for missing keys or keys that are not 1-D.
     """
     if not isinstance(salt, str):
@@ -443,15 +473,18 @@ def hash_unit(keys: Any, *, salt: str = "") -> np.ndarray:
 
 
 def hash_sample(keys: Any, fraction: float, *, salt: str = "") -> np.ndarray:
-    """A boolean mask selecting about ``fraction`` of the keys, deterministically by :func:`hash_unit`.
+    """A boolean mask selecting about ``fraction`` of the keys, deterministically by
+    :func:`hash_unit`.
 
-    A key is selected when ``(h >> 11) < floor(fraction * 2**53)``, i.e. ``hash_unit(key) < fraction``. The
-    same key and salt give the same decision on any machine and any day, so a user sampled today is
-    sampled tomorrow, every shard can decide alone, and samples at smaller fractions are nested in larger
-    ones. Different salts give (practically) independent samples.
+    A key is selected when ``(h >> 11) < floor(fraction * 2**53)``, i.e.
+    ``hash_unit(key) < fraction``. The same key and salt give the same decision on any
+    machine and any day, so a user sampled today is sampled tomorrow, every shard can
+    decide alone, and samples at smaller fractions are nested in larger ones. Different
+    salts give (practically) independent samples.
 
     Raises:
-        ValueError: if ``fraction`` is not in (0, 1]; see :func:`hash_unit` for the keys and salt.
+        ValueError: if ``fraction`` is not in (0, 1]; see :func:`hash_unit` for the keys
+            and salt.
     """
     fraction = check_real(fraction, "fraction", minimum=0.0, strict=True)
     if fraction > 1.0:
@@ -462,37 +495,42 @@ def hash_sample(keys: Any, fraction: float, *, salt: str = "") -> np.ndarray:
     return (h >> np.uint64(11)) < np.uint64(math.floor(fraction * 2**53))
 
 
-# -------------------------------------------------------------------------------------------------- pps
+# ---------------------------------------------------------------------------------- pps
 def pps_poisson_sample(
     sizes: Sequence[float] | np.ndarray,
     n_expected: float,
     *,
     seed: int | np.random.Generator | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Poisson sampling with probability proportional to size: each unit is kept independently.
+    """Poisson sampling with probability proportional to size: each unit is kept
+    independently.
 
-    Unit ``i`` is included with probability ``pi_i = min(1, c * size_i)``, with ``c`` chosen so that the
-    ``pi`` sum to ``n_expected`` (units that would exceed 1 are taken with certainty and ``c`` is
-    recomputed over the rest). Weighting each sampled unit by ``1 / pi_i`` (Horvitz & Thompson 1952) undoes
-    the unequal probabilities; see :func:`hajek_mean`.
+    Unit ``i`` is included with probability ``pi_i = min(1, c * size_i)``, with ``c``
+    chosen so that the ``pi`` sum to ``n_expected`` (units that would exceed 1 are taken
+    with certainty and ``c`` is recomputed over the rest). Weighting each sampled unit
+    by ``1 / pi_i`` (Horvitz & Thompson 1952) undoes the unequal probabilities; see
+    :func:`hajek_mean`.
 
     Returns:
-        ``(mask, pi)``: the boolean inclusion mask and every unit's inclusion probability.
+        ``(mask, pi)``: the boolean inclusion mask and every unit's inclusion
+        probability.
 
     Raises:
-        ValueError: for negative or non-finite sizes, or ``n_expected`` outside (0, number of units with
-            positive size].
+        ValueError: for negative or non-finite sizes, or ``n_expected`` outside (0,
+            number of units with positive size].
     """
     s = np.asarray(sizes, dtype=float)
     if s.ndim != 1 or s.size == 0 or not np.all(np.isfinite(s)) or (s < 0).any():
         raise ValueError(
-            "sizes must be a non-empty 1-D array of finite, non-negative measures of size"
+            "sizes must be a non-empty 1-D array of finite, non-negative measures "
+            "of size"
         )
     n_expected = check_real(n_expected, "n_expected", minimum=0.0, strict=True)
     n_pos = int((s > 0).sum())
     if n_expected > n_pos:
         raise ValueError(
-            f"n_expected must be at most the number of units with positive size ({n_pos})"
+            "n_expected must be at most the number of units with positive size "
+            f"({n_pos})"
         )
     pi = np.zeros_like(s)
     certain = np.zeros(s.size, dtype=bool)
@@ -509,7 +547,7 @@ def pps_poisson_sample(
     return rng.random(s.size) < pi, pi
 
 
-# ------------------------------------------------------------------------------------------- estimators
+# --------------------------------------------------------------------------- estimators
 class Estimate(NamedTuple):
     """A point estimate with its standard error."""
 
@@ -535,9 +573,11 @@ def _as_values(y: Any, name: str = "y") -> np.ndarray:
 
 
 def srs_mean(y: Any, population_size: int | None = None) -> Estimate:
-    """Mean of a simple random sample without replacement, with SE ``sqrt((1 - n/N) s^2 / n)``.
+    """Mean of a simple random sample without replacement, with SE
+    ``sqrt((1 - n/N) s^2 / n)``.
 
-    Without ``population_size`` the finite-population correction is dropped (an infinite population).
+    Without ``population_size`` the finite-population correction is dropped (an infinite
+    population).
     """
     y = _as_values(y)
     n = y.size
@@ -553,16 +593,18 @@ def srs_mean(y: Any, population_size: int | None = None) -> Estimate:
 def stratified_mean(
     y: Any, stratum: Any, population_sizes: dict[Any, int] | pd.Series
 ) -> Estimate:
-    """The stratified mean ``sum_h W_h ybar_h`` and its SE ``sqrt(sum_h W_h^2 (1 - n_h/N_h) s_h^2 / n_h)``.
+    """The stratified mean ``sum_h W_h ybar_h`` and its SE
+    ``sqrt(sum_h W_h^2 (1 - n_h/N_h) s_h^2 / n_h)``.
 
     Args:
         y: sampled values.
         stratum: the stratum label of each sampled value.
-        population_sizes: ``N_h`` for every stratum of the population (a dict or Series by label).
+        population_sizes: ``N_h`` for every stratum of the population (a dict or Series
+            by label).
 
     Raises:
-        ValueError: if a stratum of the population has fewer than 2 sampled values, or a sampled stratum
-            is not in ``population_sizes``.
+        ValueError: if a stratum of the population has fewer than 2 sampled values, or a
+            sampled stratum is not in ``population_sizes``.
     """
     y = _as_values(y)
     lab = (
@@ -578,7 +620,8 @@ def stratified_mean(
     unknown = set(lab.unique()) - set(Nh.index)
     if unknown:
         raise ValueError(
-            f"sampled strata missing from population_sizes: {sorted(map(str, unknown))[:5]}"
+            "sampled strata missing from population_sizes: "
+            f"{sorted(map(str, unknown))[:5]}"
         )
     g = (
         pd.DataFrame({"h": lab.to_numpy(), "y": y})
@@ -597,9 +640,11 @@ def stratified_mean(
 
 
 def hajek_mean(y: Any, pi: Any) -> Estimate:
-    """The weighted (Hajek) mean ``sum(y/pi) / sum(1/pi)`` of a Poisson sample, with linearised SE.
+    """The weighted (Hajek) mean ``sum(y/pi) / sum(1/pi)`` of a Poisson sample, with
+    linearised SE.
 
-    The variance is that of a Poisson design, ``sum((1 - pi) / pi^2 * (y - mean)^2) / (sum 1/pi)^2``.
+    The variance is that of a Poisson design,
+    ``sum((1 - pi) / pi^2 * (y - mean)^2) / (sum 1/pi)^2``.
     """
     y = _as_values(y)
     p = _as_values(pi, "pi")
@@ -617,11 +662,13 @@ def hajek_mean(y: Any, pi: Any) -> Estimate:
 
 
 def cluster_mean(y: Any, cluster: Any) -> Estimate:
-    """The mean of a sample of whole clusters (e.g. all events of hash-sampled users), cluster-robust SE.
+    """The mean of a sample of whole clusters (e.g. all events of hash-sampled users),
+    cluster-robust SE.
 
-    The ratio estimator ``sum y / n`` with variance ``m / (m - 1) * sum_c (Y_c - mean * n_c)^2 / n^2`` over
-    the ``m`` sampled clusters (totals ``Y_c``, sizes ``n_c``); the naive ``s^2 / n`` ignores that events of
-    one user are alike and understates the error.
+    The ratio estimator ``sum y / n`` with variance
+    ``m / (m - 1) * sum_c (Y_c - mean * n_c)^2 / n^2`` over the ``m`` sampled clusters
+    (totals ``Y_c``, sizes ``n_c``); the naive ``s^2 / n`` ignores that events of one
+    user are alike and understates the error.
 
     Raises:
         ValueError: for fewer than 2 clusters or labels that do not match the values.

@@ -1,11 +1,15 @@
-"""The book's data layer: loaders for real shipped data and seeded generators whose parameters are truth.
+"""The book's data layer: loaders for real shipped data and seeded generators whose
+parameters are truth.
 
-- Real data that ships inside installed packages: :func:`load_diabetes`, :func:`load_hitters`,
-  :func:`load_movielens`, :func:`load_spector`, :func:`load_rdataset`.
-- Generated data shipped as files in ``datasets/`` (small, checked by SHA-256 on every load): :func:`load`
-  by name; :func:`regenerate` rebuilds a file from its seed (``make datasets`` rebuilds them all).
+- Real data that ships inside installed packages: :func:`load_diabetes`,
+  :func:`load_hitters`, :func:`load_movielens`, :func:`load_spector`,
+  :func:`load_rdataset`.
+- Generated data shipped as files in ``datasets/`` (small, checked by SHA-256 on every
+  load): :func:`load` by name; :func:`regenerate` rebuilds a file from its seed
+  (``make datasets`` rebuilds them all).
 - Generated data too large to ship is made at run time by its seeded generator, e.g.
-  :func:`make_correlated_regression`. Every generator takes a ``seed`` and is deterministic.
+  :func:`make_correlated_regression`. Every generator takes a ``seed`` and is
+  deterministic.
 
 ``datasets/README.md`` has a data card for each.
 """
@@ -32,6 +36,7 @@ from dsinterview.data.journeys import (
     make_journeys,
     media_truth,
 )
+from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.real import (
     load_diabetes,
     load_hitters,
@@ -60,8 +65,8 @@ register(
             noise_sd=1.0,
             seed=2026,
         ),
-        "Three groups of three near-duplicate features (correlation 0.95), one active per group, and "
-        "three noise features.",
+        "Three groups of three near-duplicate features (correlation 0.95), one "
+        "active per group, and three noise features.",
     )
 )
 
@@ -87,6 +92,8 @@ __all__ = [
     "make_correlated_regression",
     "make_daily_media",
     "make_drifting_stream",
+    "make_mallows_rankings",
+    "mallows_expected_distance",
     "make_journeys",
     "make_logistic_regression",
     "make_search_queries",

@@ -1,7 +1,7 @@
 """Command line for the shipped datasets.
 
-python -m dsinterview.data regenerate NAME [NAME ...]   # or --all
-python -m dsinterview.data verify                       # check every file against the manifest
+python -m dsinterview.data regenerate NAME [NAME ...]  # or --all
+python -m dsinterview.data verify  # check every file against the manifest
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""Shipped datasets: where they live, how they are made, and how a load proves the file is intact.
+"""Shipped datasets: where they live, how they are made, and how a load proves the file
+is intact.
 
-Every generated dataset shipped in ``datasets/`` is registered here with its generator and the parameters
-it was made with (which are its ground truth). ``datasets/manifest.json`` records each file's SHA-256;
-``load`` checks it on every read, and ``regenerate`` rebuilds a file from its seed and updates the manifest.
+Every generated dataset shipped in ``datasets/`` is registered here with its generator
+and the parameters it was made with (which are its ground truth).
+``datasets/manifest.json`` records each file's SHA-256; ``load`` checks it on every
+read, and ``regenerate`` rebuilds a file from its seed and updates the manifest.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-#: The repository's ``datasets/`` folder (the package is installed in editable mode from ``src/``).
+#: The repository's ``datasets/`` folder (the package is installed in editable mode from
+#: ``src/``).
 DATA_DIR = Path(__file__).resolve().parents[3] / "datasets"
 MANIFEST_NAME = "manifest.json"
 
 
 class DatasetError(RuntimeError):
-    """A shipped dataset cannot be used as it is; the message says how to regenerate it."""
+    """A shipped dataset cannot be used as it is; the message says how to regenerate
+    it."""
 
 
 class DatasetMissingError(DatasetError, FileNotFoundError):
@@ -66,13 +70,17 @@ def _lookup(name: str) -> ShippedDataset:
         raise TypeError(f"name must be a string; got {type(name).__name__}")
     if name not in SHIPPED:
         raise ValueError(
-            f"no shipped dataset named {name!r}; the shipped datasets are {sorted(SHIPPED)}"
+            f"no shipped dataset named {name!r}; the shipped datasets are "
+            f"{sorted(SHIPPED)}"
         )
     return SHIPPED[name]
 
 
 def _regenerate_hint(name: str) -> str:
-    return f"regenerate it with `make datasets` (or `python -m dsinterview.data regenerate {name}`)"
+    return (
+        "regenerate it with `make datasets` "
+        f"(or `python -m dsinterview.data regenerate {name}`)"
+    )
 
 
 def sha256_of(path: Path) -> str:
@@ -81,7 +89,8 @@ def sha256_of(path: Path) -> str:
 
 
 def read_manifest(data_dir: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The manifest of shipped files: name -> file, sha256, rows, columns, generator, params."""
+    """The manifest of shipped files: name -> file, sha256, rows, columns, generator,
+    params."""
     path = Path(data_dir or DATA_DIR) / MANIFEST_NAME
     if not path.exists():
         raise DatasetMissingError(f"{path} is missing; {_regenerate_hint('--all')}")
@@ -98,7 +107,8 @@ def load(name: str, *, data_dir: Path | None = None) -> pd.DataFrame:
 
     Raises:
         ValueError: if no shipped dataset has that name.
-        DatasetMissingError: if the file is not there (the message names it and how to regenerate it).
+        DatasetMissingError: if the file is not there (the message names it and how to
+            regenerate it).
         DatasetCorruptError: if the file's hash differs from the manifest's.
     """
     dataset = _lookup(name)
@@ -112,14 +122,16 @@ def load(name: str, *, data_dir: Path | None = None) -> pd.DataFrame:
     actual = sha256_of(path)
     if actual != expected:
         raise DatasetCorruptError(
-            f"dataset file {path} does not match its manifest entry (SHA-256 {actual[:12]}..., "
-            f"expected {str(expected)[:12]}...); the file is corrupted or stale: {_regenerate_hint(name)}"
+            f"dataset file {path} does not match its manifest entry (SHA-256 "
+            f"{actual[:12]}..., expected {str(expected)[:12]}...); the file is "
+            f"corrupted or stale: {_regenerate_hint(name)}"
         )
     return pd.read_csv(path)
 
 
 def regenerate(name: str, *, data_dir: Path | None = None) -> Path:
-    """Rebuild a shipped dataset from its generator and seed, and record its hash in the manifest."""
+    """Rebuild a shipped dataset from its generator and seed, and record its hash in the
+    manifest."""
     dataset = _lookup(name)
     data_dir = Path(data_dir or DATA_DIR)
     data_dir.mkdir(parents=True, exist_ok=True)

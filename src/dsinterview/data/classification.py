@@ -16,14 +16,17 @@ def make_logistic_regression(
     rho: float = 0.3,
     seed: int = 2026,
 ) -> pd.DataFrame:
-    """Draw ``y ~ Bernoulli(sigmoid(intercept + x @ coef))`` with equicorrelated standard-normal features.
+    """Draw ``y ~ Bernoulli(sigmoid(intercept + x @ coef))`` with equicorrelated
+    standard-normal features.
 
-    Every pair of features ``x1, x2, ...`` has correlation ``rho`` (each is ``sqrt(rho) * z + sqrt(1 - rho)
-    * e`` with a shared ``z``). ``intercept`` and ``coef`` are the ground truth; ``p_true`` is each row's true
-    probability, so a fitted model can be graded against the truth, not only against another fit.
+    Every pair of features ``x1, x2, ...`` has correlation ``rho`` (each is
+    ``sqrt(rho) * z + sqrt(1 - rho) * e`` with a shared ``z``). ``intercept`` and
+    ``coef`` are the ground truth; ``p_true`` is each row's true probability, so a
+    fitted model can be graded against the truth, not only against another fit.
 
     Returns:
-        A frame with ``x1 .. xk`` (floats), ``p_true`` (float in (0, 1)) and ``y`` (int 0/1).
+        A frame with ``x1 .. xk`` (floats), ``p_true`` (float in (0, 1)) and ``y`` (int
+        0/1).
     """
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     coef_arr = as_vector(coef, "coef")

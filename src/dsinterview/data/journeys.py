@@ -1,33 +1,42 @@
-"""Simulated member acquisition: user journeys across marketing channels, and the daily media view.
+"""Simulated member acquisition: user journeys across marketing channels, and the daily
+media view.
 
-Two views of one market, each made by a seeded generator whose parameters are the ground truth.
+Two views of one market, each made by a seeded generator whose parameters are the ground
+truth.
 
-**Journeys** (:func:`make_journeys`): every prospective member gets a latent intent ``z ~ N(0, 1)``. Her
-baseline chance to sign up with no marketing at all is ``sigmoid(baseline_logit + intent_slope * z)``. Each
-channel touches her a Poisson number of times (at most ``max_touches``) with rate
-``rate * exp(selection * z - selection**2 / 2)``: a channel with ``selection > 0`` mostly reaches people with
-high intent (brand search, organic, affiliate), which is why it sits next to conversions without causing
-them. Seeing online video multiplies her brand-search and organic rates by ``1 + video_to_search`` (the
-upper funnel sends people to search for the brand). Whether she signs up follows a noisy-OR: each channel
-she was exposed to independently "converts" her with probability ``lift`` (the channel's true incremental
-effect), on top of the baseline::
+**Journeys** (:func:`make_journeys`): every prospective member gets a latent intent
+``z ~ N(0, 1)``. Her baseline chance to sign up with no marketing at all is
+``sigmoid(baseline_logit + intent_slope * z)``. Each channel touches her a Poisson
+number of times (at most ``max_touches``) with rate
+``rate * exp(selection * z - selection**2 / 2)``: a channel with ``selection > 0``
+mostly reaches people with high intent (brand search, organic, affiliate), which is why
+it sits next to conversions without causing them. Seeing online video multiplies her
+brand-search and organic rates by ``1 + video_to_search`` (the upper funnel sends people
+to search for the brand). Whether she signs up follows a noisy-OR: each channel she was
+exposed to independently "converts" her with probability ``lift`` (the channel's true
+incremental effect), on top of the baseline::
 
     P(sign up) = 1 - (1 - baseline) * prod_c (1 - lift_c) ** exposed_c
 
-Touches happen a gamma-distributed ``lag_days`` before her decision time (video weeks before, brand search
-hours before), so the order of a path, and how a lookback window cuts it, come from the same parameters.
+Touches happen a gamma-distributed ``lag_days`` before her decision time (video weeks
+before, brand search hours before), so the order of a path, and how a lookback window
+cuts it, come from the same parameters.
 
-**Daily media** (:func:`make_daily_media`): spend per channel, region and day, with geometric adstock
-(carry-over ``decay``) and exponential saturation in the true response::
+**Daily media** (:func:`make_daily_media`): spend per channel, region and day, with
+geometric adstock (carry-over ``decay``) and exponential saturation in the true
+response::
 
     adstock_t = decay * adstock_{t-1} + (1 - decay) * spend_t
-    E[sign-ups per 100k people per day] = base_r + season_t + sum_c beta_c * (1 - exp(-adstock_c / kappa_c))
+    E[sign-ups per 100k people per day] = base_r + season_t
+        + sum_c beta_c * (1 - exp(-adstock_c / kappa_c))
 
-Brand-search spend follows demand (the baseline), online video launches region by region on staggered
-weeks. :func:`media_response` is the true response; :func:`expected_signups` applies it to any spend plan.
+Brand-search spend follows demand (the baseline), online video launches region by region
+on staggered weeks. :func:`media_response` is the true response;
+:func:`expected_signups` applies it to any spend plan.
 
-The truth: :func:`journey_truth` (each channel's expected incremental sign-ups, by switching it off with
-common random numbers) and :data:`MEDIA_PARAMS` / :func:`media_truth`.
+The truth: :func:`journey_truth` (each channel's expected incremental sign-ups, by
+switching it off with common random numbers) and
+:data:`MEDIA_PARAMS` / :func:`media_truth`.
 """
 
 from __future__ import annotations
@@ -53,7 +62,8 @@ CHANNELS: tuple[str, ...] = (
     "brand_search",
 )
 
-#: Paid channels: the ones with media spend in the daily view (email is owned, organic is free).
+#: Paid channels: the ones with media spend in the daily view (email is owned, organic
+#: is free).
 PAID_CHANNELS: tuple[str, ...] = (
     "video",
     "display",
@@ -64,9 +74,10 @@ PAID_CHANNELS: tuple[str, ...] = (
 )
 
 #: Journey parameters per channel (the ground truth of :func:`make_journeys`).
-#: rate: mean touches per person at average intent; selection: how strongly exposure follows intent;
-#: lift: probability that exposure alone causes a sign-up (noisy-OR); lag_days: mean days from the touch to
-#: the decision; cost: mean cost of one touch in dollars.
+#: rate: mean touches per person at average intent; selection: how strongly exposure
+#: follows intent; lift: probability that exposure alone causes a sign-up (noisy-OR);
+#: lag_days: mean days from the touch to the decision; cost: mean cost of one touch in
+#: dollars.
 JOURNEY_PARAMS: dict[str, dict[str, float]] = {
     "video": dict(rate=0.30, selection=0.0, lift=0.045, lag_days=24.0, cost=2.00),
     "display": dict(rate=0.45, selection=0.0, lift=0.006, lag_days=12.0, cost=0.90),
@@ -80,9 +91,10 @@ JOURNEY_PARAMS: dict[str, dict[str, float]] = {
     "brand_search": dict(rate=0.15, selection=1.6, lift=0.003, lag_days=0.5, cost=0.80),
 }
 
-#: Daily-media parameters per paid channel (the ground truth of :func:`make_daily_media`), per 100k people
-#: per day: spend: mean dollars; decay: adstock carry-over; beta: the most sign-ups the channel can add;
-#: kappa: the adstocked spend at which it adds ``1 - 1/e`` (63%) of ``beta``.
+#: Daily-media parameters per paid channel (the ground truth of
+#: :func:`make_daily_media`), per 100k people per day: spend: mean dollars; decay:
+#: adstock carry-over; beta: the most sign-ups the channel can add; kappa: the adstocked
+#: spend at which it adds ``1 - 1/e`` (63%) of ``beta``.
 MEDIA_PARAMS: dict[str, dict[str, float]] = {
     "video": dict(spend=200.0, decay=0.85, beta=6.0, kappa=250.0),
     "display": dict(spend=80.0, decay=0.3, beta=1.2, kappa=150.0),
@@ -100,10 +112,11 @@ class Journeys(NamedTuple):
     """The event-level journeys: one row per touch, and one row per person."""
 
     touches: pd.DataFrame
-    """``user_id`` (int64), ``timestamp`` (datetime64[s]), ``channel`` (str), ``cost`` (float, dollars)."""
+    """``user_id`` (int64), ``timestamp`` (datetime64[s]), ``channel`` (str), ``cost``
+    (float, dollars)."""
     users: pd.DataFrame
-    """``user_id``, ``end_time`` (decision time, datetime64[s]), ``converted`` (bool), and one boolean
-    ``holdout_<channel>`` column per channel held out in a lift test."""
+    """``user_id``, ``end_time`` (decision time, datetime64[s]), ``converted`` (bool),
+    and one boolean ``holdout_<channel>`` column per channel held out in a lift test."""
 
 
 def _params(lift: Mapping[str, float] | None) -> pd.DataFrame:
@@ -111,12 +124,14 @@ def _params(lift: Mapping[str, float] | None) -> pd.DataFrame:
     if lift is not None:
         if not isinstance(lift, Mapping):
             raise TypeError(
-                f"lift must be a mapping of channel -> probability; got {type(lift).__name__}"
+                "lift must be a mapping of channel -> probability; got "
+                f"{type(lift).__name__}"
             )
         for ch, value in lift.items():
             if ch not in table.index:
                 raise ValueError(
-                    f"lift names an unknown channel {ch!r}; channels are {list(CHANNELS)}"
+                    f"lift names an unknown channel {ch!r}; channels are "
+                    f"{list(CHANNELS)}"
                 )
             value = check_real(value, f"lift[{ch!r}]", minimum=0.0)
             if value >= 1.0:
@@ -132,18 +147,21 @@ def _check_holdout(holdout: Mapping[str, float] | None) -> dict[str, float]:
         return {}
     if not isinstance(holdout, Mapping):
         raise TypeError(
-            f"holdout must be a mapping of channel -> fraction; got {type(holdout).__name__}"
+            "holdout must be a mapping of channel -> fraction; got "
+            f"{type(holdout).__name__}"
         )
     out = {}
     for ch, frac in holdout.items():
         if ch not in CHANNELS:
             raise ValueError(
-                f"holdout names an unknown channel {ch!r}; channels are {list(CHANNELS)}"
+                f"holdout names an unknown channel {ch!r}; channels are "
+                f"{list(CHANNELS)}"
             )
         frac = check_real(frac, f"holdout[{ch!r}]", minimum=0.0, strict=True)
         if frac >= 1.0:
             raise ValueError(
-                f"holdout[{ch!r}] is the fraction held out and must be below 1; got {frac:g}"
+                f"holdout[{ch!r}] is the fraction held out and must be below 1; got "
+                f"{frac:g}"
             )
         out[ch] = frac
     return out
@@ -187,7 +205,8 @@ def _draw_world(
 
 
 def _poisson_inverse(u: np.ndarray, rate: np.ndarray, cap: int) -> np.ndarray:
-    """Poisson counts by inversion, capped at ``cap``: the number of CDF steps ``0..cap-1`` that ``u`` exceeds."""
+    """Poisson counts by inversion, capped at ``cap``: the number of CDF steps
+    ``0..cap-1`` that ``u`` exceeds."""
     term = np.exp(-rate)
     cdf = term.copy()
     count = np.zeros(np.broadcast(u, rate).shape, dtype=np.int64)
@@ -199,7 +218,8 @@ def _poisson_inverse(u: np.ndarray, rate: np.ndarray, cap: int) -> np.ndarray:
 
 
 def _touch_counts(world: _World, off: np.ndarray | None = None) -> np.ndarray:
-    """Touch counts per person and channel; ``off`` (n, C) boolean switches a channel off for a person."""
+    """Touch counts per person and channel; ``off`` (n, C) boolean switches a channel
+    off for a person."""
     rates = world.rates.copy()
     video = CHANNELS.index("video")
     counts_video = _poisson_inverse(
@@ -248,19 +268,24 @@ def make_journeys(
     max_touches: int = 3,
     window_days: float = 90.0,
 ) -> Journeys:
-    """Simulate ``n_users`` prospective members' touches across :data:`CHANNELS` and whether they sign up.
+    """Simulate ``n_users`` prospective members' touches across :data:`CHANNELS` and
+    whether they sign up.
 
     Args:
         n_users: people in the market.
         seed: seeds every random draw; the same arguments give the same journeys.
         lift: override :data:`JOURNEY_PARAMS` lifts, e.g. ``{"video": 0.0}``.
-        holdout: a randomised conversion-lift test, ``{channel: fraction}``: each person is held out of
-            that channel with that probability (independently per channel), and a held-out person's touches
-            from it are suppressed (a "ghost ad"). The draws of everything else are unchanged.
-        baseline_logit, intent_slope: baseline sign-up probability ``sigmoid(baseline_logit + intent_slope * z)``.
-        video_to_search: how much seeing video raises brand-search and organic rates (``1 + video_to_search``).
+        holdout: a randomised conversion-lift test, ``{channel: fraction}``: each person
+            is held out of that channel with that probability (independently per
+            channel), and a held-out person's touches from it are suppressed (a "ghost
+            ad"). The draws of everything else are unchanged.
+        baseline_logit, intent_slope: baseline sign-up probability
+            ``sigmoid(baseline_logit + intent_slope * z)``.
+        video_to_search: how much seeing video raises brand-search and organic rates
+            (``1 + video_to_search``).
         max_touches: cap on touches per person and channel.
-        window_days: decision times are uniform over ``[45, 45 + window_days]`` days after 2026-01-01.
+        window_days: decision times are uniform over ``[45, 45 + window_days]`` days
+            after 2026-01-01.
 
     Returns:
         :class:`Journeys` with ``touches`` sorted by person and time, and ``users``.
@@ -284,7 +309,8 @@ def make_journeys(
     )
     end_day = 45.0 + window_days * rng.random(n_users)
     u_convert = rng.random(n_users)
-    # The experiment's randomisation has its own stream, so a holdout leaves every other draw unchanged.
+    # The experiment's randomisation has its own stream, so a holdout leaves every other
+    # draw unchanged.
     rng_test = np.random.default_rng([seed, 1])
     off = np.zeros((n_users, len(CHANNELS)), dtype=bool)
     users = pd.DataFrame({"user_id": np.arange(n_users, dtype=np.int64)})
@@ -297,9 +323,10 @@ def make_journeys(
     counts = _touch_counts(world, off) if held else potential
     converted = u_convert < _conversion_probability(world, counts)
 
-    # One row per potential touch, vectorised: repeat (person, channel) by its count. Timing and cost are
-    # drawn for the touches that would happen without a holdout, so a holdout only removes touches (with
-    # the same random numbers, a lower rate never gives more touches).
+    # One row per potential touch, vectorised: repeat (person, channel) by its count.
+    # Timing and cost are drawn for the touches that would happen without a holdout, so
+    # a holdout only removes touches (with the same random numbers, a lower rate never
+    # gives more touches).
     flat = potential.ravel()
     user = np.repeat(np.repeat(np.arange(n_users), len(CHANNELS)), flat)
     chan = np.repeat(np.tile(np.arange(len(CHANNELS)), n_users), flat)
@@ -348,17 +375,20 @@ def journey_truth(
     video_to_search: float = 1.0,
     max_touches: int = 3,
 ) -> pd.DataFrame:
-    """The planted truth behind :func:`make_journeys` with the same arguments (without a holdout).
+    """The planted truth behind :func:`make_journeys` with the same arguments (without a
+    holdout).
 
-    For each channel, the expected sign-ups with every channel on minus the expected sign-ups with that
-    channel switched off for everyone, in the same population (same people, same random numbers), so the
-    switch also removes the brand searches that video would have caused. This is what a perfect holdout
-    of the whole market would measure. Expected values, so no outcome noise.
+    For each channel, the expected sign-ups with every channel on minus the expected
+    sign-ups with that channel switched off for everyone, in the same population (same
+    people, same random numbers), so the switch also removes the brand searches that
+    video would have caused. This is what a perfect holdout of the whole market would
+    measure. Expected values, so no outcome noise.
 
     Returns:
-        A frame indexed by channel with ``lift`` (the parameter), ``exposed`` (people touched),
-        ``spend`` (expected dollars), ``incremental`` (expected incremental sign-ups) and ``cost_per_incremental``.
-        ``attrs`` holds ``expected_signups`` (all channels on) and ``baseline_signups`` (all off).
+        A frame indexed by channel with ``lift`` (the parameter), ``exposed`` (people
+        touched), ``spend`` (expected dollars), ``incremental`` (expected incremental
+        sign-ups) and ``cost_per_incremental``. ``attrs`` holds ``expected_signups``
+        (all channels on) and ``baseline_signups`` (all off).
     """
     n_users, baseline_logit, intent_slope, video_to_search, max_touches = (
         _check_journey_args(
@@ -416,15 +446,17 @@ def journeys_table(
 ) -> pd.DataFrame:
     """Turn event-level journeys into the journeys table: one row per distinct path.
 
-    A person's path is her channels in time order (touches in the same second in channel-name order).
-    Touches more than ``lookback_days`` before her decision time are dropped. With ``session_gap_minutes``,
-    a touch less than that many minutes after her previous touch continues the same session and is dropped
-    (a session keeps the channel that started it). People with no touch left are not in the table (they
-    are "direct" sign-ups that no path can claim).
+    A person's path is her channels in time order (touches in the same second in
+    channel-name order). Touches more than ``lookback_days`` before her decision time
+    are dropped. With ``session_gap_minutes``, a touch less than that many minutes after
+    her previous touch continues the same session and is dropped (a session keeps the
+    channel that started it). People with no touch left are not in the table (they are
+    "direct" sign-ups that no path can claim).
 
     Returns:
-        Columns ``path`` (list of channel names), ``conversions`` and ``non_conversions`` (int64), sorted by
-        total journeys, most common first (ties by path).
+        Columns ``path`` (list of channel names), ``conversions`` and
+        ``non_conversions`` (int64), sorted by total journeys, most common first (ties
+        by path).
     """
     check_columns(touches, ["user_id", "timestamp", "channel"], "touches")
     check_columns(users, ["user_id", "end_time", "converted"], "users")
@@ -435,7 +467,8 @@ def journeys_table(
     person = pd.Index(users["user_id"]).get_indexer(touches["user_id"])
     if (person < 0).any():
         raise ValueError(
-            f"{int((person < 0).sum())} touches belong to no person in users; every user_id must be there"
+            f"{int((person < 0).sum())} touches belong to no person in users; every "
+            "user_id must be there"
         )
     seconds = (
         touches["timestamp"].to_numpy().astype("datetime64[ns]").astype(np.int64) / 1e9
@@ -444,7 +477,8 @@ def journeys_table(
         users["end_time"].to_numpy().astype("datetime64[ns]").astype(np.int64)[person]
         / 1e9
     )
-    # Channel codes in name order, so sorting by code breaks same-second ties by channel name.
+    # Channel codes in name order, so sorting by code breaks same-second ties by channel
+    # name.
     codes, names = pd.factorize(touches["channel"], sort=True)
     if (codes < 0).any():
         raise ValueError(
@@ -472,8 +506,9 @@ def journeys_table(
             False, (person[1:] == person[:-1]) & (np.diff(seconds) < gap * 60)
         ]
         person, codes = person[~close], codes[~close]
-    # Vectorised paths: each touch's channel as a fixed-width code; a person's path is a contiguous slice of
-    # the code buffer (touches are sorted by person), so distinct paths are distinct byte strings.
+    # Vectorised paths: each touch's channel as a fixed-width code; a person's path is a
+    # contiguous slice of the code buffer (touches are sorted by person), so distinct
+    # paths are distinct byte strings.
     buf = codes.astype(">u2").tobytes()
     starts = (
         np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
@@ -500,11 +535,12 @@ def journeys_table(
     return table[["path", "conversions", "non_conversions"]].reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------------------------- media
+# -------------------------------------------------------------------------------- media
 
 
 def geometric_adstock(spend: np.ndarray, decay: float) -> np.ndarray:
-    """Carry-over along the first axis: ``a_t = decay * a_{t-1} + (1 - decay) * x_t`` (``a_{-1} = 0``).
+    """Carry-over along the first axis: ``a_t = decay * a_{t-1} + (1 - decay) * x_t``
+    (``a_{-1} = 0``).
 
     The ``(1 - decay)`` keeps the steady state of a constant spend equal to that spend.
     """
@@ -516,14 +552,16 @@ def geometric_adstock(spend: np.ndarray, decay: float) -> np.ndarray:
 
 
 def media_response(adstock: np.ndarray, beta: float, kappa: float) -> np.ndarray:
-    """Exponential saturation: sign-ups added by an adstocked spend, ``beta * (1 - exp(-adstock / kappa))``."""
+    """Exponential saturation: sign-ups added by an adstocked spend,
+    ``beta * (1 - exp(-adstock / kappa))``."""
     kappa = check_real(kappa, "kappa", minimum=0.0, strict=True)
     return beta * -np.expm1(-np.asarray(adstock, dtype=float) / kappa)
 
 
 def media_truth() -> pd.DataFrame:
-    """:data:`MEDIA_PARAMS` as a frame, with the steady-state sign-ups each channel adds at its mean spend
-    (``contribution``, per 100k people per day) and its marginal sign-ups per extra dollar there."""
+    """:data:`MEDIA_PARAMS` as a frame, with the steady-state sign-ups each channel adds
+    at its mean spend (``contribution``, per 100k people per day) and its marginal
+    sign-ups per extra dollar there."""
     t = pd.DataFrame(MEDIA_PARAMS).T.loc[list(PAID_CHANNELS)]
     t["contribution"] = t["beta"] * -np.expm1(-t["spend"] / t["kappa"])
     t["marginal_per_dollar"] = t["beta"] / t["kappa"] * np.exp(-t["spend"] / t["kappa"])
@@ -549,10 +587,12 @@ def _media_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, list, np.ndarray]:
 def expected_signups(
     frame: pd.DataFrame, params: Mapping[str, Mapping[str, float]] | None = None
 ) -> pd.Series:
-    """The true expected sign-ups of a daily-media frame (as made by :func:`make_daily_media`, any spend plan).
+    """The true expected sign-ups of a daily-media frame (as made by
+    :func:`make_daily_media`, any spend plan).
 
-    Uses its ``baseline`` column and the spend columns, adstocked per region in date order, with
-    ``params`` (default :data:`MEDIA_PARAMS`). Returned in the frame's row order.
+    Uses its ``baseline`` column and the spend columns, adstocked per region in date
+    order, with ``params`` (default :data:`MEDIA_PARAMS`). Returned in the frame's row
+    order.
     """
     check_columns(frame, ["baseline"], "frame")
     params = MEDIA_PARAMS if params is None else params
@@ -580,22 +620,27 @@ def make_daily_media(
     params: Mapping[str, Mapping[str, float]] | None = None,
     base_rate: float = 15.0,
 ) -> pd.DataFrame:
-    """Daily spend by paid channel and region, and the sign-ups the true response produces.
+    """Daily spend by paid channel and region, and the sign-ups the true response
+    produces.
 
-    Regions have populations (in units of 100k people) and baseline sign-up rates ``base_rate * level_r``
-    (``level_r`` log-normal around 1); on top, the season adds ``+-15%`` of ``base_rate`` over a year and
-    weekends add 10% (additively, the same in every region). Each channel's spend is flighted: each
-    region-week is on with probability 0.85 at a log-normal level, with daily noise. Brand-search spend
-    follows the baseline demand (people search the brand when they would sign up anyway). Online video
-    launches on a staggered schedule: the regions are split evenly into ``len(launch_weeks) + 1`` cohorts;
-    cohort ``k`` starts video in week ``launch_weeks[k]``, the last cohort never does.
-    Sign-ups are Poisson with mean ``population * (baseline + sum_c beta_c * (1 - exp(-adstock_c / kappa_c)))``
-    per 100k people (:func:`expected_signups`).
+    Regions have populations (in units of 100k people) and baseline sign-up rates
+    ``base_rate * level_r`` (``level_r`` log-normal around 1); on top, the season adds
+    ``+-15%`` of ``base_rate`` over a year and weekends add 10% (additively, the same in
+    every region). Each channel's spend is flighted: each region-week is on with
+    probability 0.85 at a log-normal level, with daily noise. Brand-search spend follows
+    the baseline demand (people search the brand when they would sign up anyway). Online
+    video launches on a staggered schedule: the regions are split evenly into
+    ``len(launch_weeks) + 1`` cohorts; cohort ``k`` starts video in week
+    ``launch_weeks[k]``, the last cohort never does.
+    Sign-ups are Poisson with mean
+    ``population * (baseline + sum_c beta_c * (1 - exp(-adstock_c / kappa_c)))`` per
+    100k people (:func:`expected_signups`).
 
     Returns:
-        One row per region and day: ``date``, ``region`` (``"R01"``...), ``population``, ``video_launch_week``
-        (``-1`` for never), ``baseline`` (the true expected sign-ups without media), ``spend_<channel>``
-        for each of :data:`PAID_CHANNELS`, and ``signups``.
+        One row per region and day: ``date``, ``region`` (``"R01"``...), ``population``,
+        ``video_launch_week`` (``-1`` for never), ``baseline`` (the true expected
+        sign-ups without media), ``spend_<channel>`` for each of :data:`PAID_CHANNELS`,
+        and ``signups``.
     """
     n_regions = check_int(n_regions, "n_regions", minimum=2)
     n_weeks = check_int(n_weeks, "n_weeks", minimum=2)

@@ -14,10 +14,11 @@ def correlated_regression_coefficients(
     n_noise: int = 3,
     coef: tuple[float, ...] = (3.0, -2.0, 1.5),
 ) -> pd.Series:
-    """The true coefficients behind :func:`make_correlated_regression` with the same arguments.
+    """The true coefficients behind :func:`make_correlated_regression` with the same
+    arguments.
 
-    Only the first feature of each group carries weight; its near-duplicates and the noise features have a
-    true coefficient of zero.
+    Only the first feature of each group carries weight; its near-duplicates and the
+    noise features have a true coefficient of zero.
     """
     names = _feature_names(n_groups, group_size, n_noise)
     beta = pd.Series(0.0, index=names, name="true_coef")
@@ -44,15 +45,18 @@ def make_correlated_regression(
     noise_sd: float = 1.0,
     seed: int = 2026,
 ) -> pd.DataFrame:
-    """Groups of near-duplicate features, one truly active feature per group, and pure-noise features.
+    """Groups of near-duplicate features, one truly active feature per group, and
+    pure-noise features.
 
-    Within a group every pair of features has correlation ``rho`` (each is ``sqrt(rho) * z + sqrt(1 - rho)
-    * e`` for a shared standard-normal ``z`` and its own ``e``); groups and noise features are independent.
-    The response is ``y = sum_g coef[g] * g{g}_a + noise_sd * eps``. The arguments are the ground truth;
+    Within a group every pair of features has correlation ``rho`` (each is
+    ``sqrt(rho) * z + sqrt(1 - rho) * e`` for a shared standard-normal ``z`` and its own
+    ``e``); groups and noise features are independent. The response is
+    ``y = sum_g coef[g] * g{g}_a + noise_sd * eps``. The arguments are the ground truth;
     :func:`correlated_regression_coefficients` returns the true coefficient vector.
 
     Returns:
-        A frame with the features ``g1_a, g1_b, ..., noise_1, ...`` and the response ``y``.
+        A frame with the features ``g1_a, g1_b, ..., noise_1, ...`` and the response
+        ``y``.
     """
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     n_groups = check_int(n_groups, "n_groups", minimum=1)

@@ -1,27 +1,33 @@
-"""Simulated search-query logs: millions of events over a heavy-tailed query vocabulary, with known truth.
+"""Simulated search-query logs: millions of events over a heavy-tailed query vocabulary,
+with known truth.
 
-:func:`make_search_queries` draws a population of search events (one row per query typed) and the small
-vocabulary table the events point into. Every parameter of the generator is ground truth, and because the
-whole population is returned, every quantity a sample estimates (play rate per tier and country, share of
-tail queries, number of distinct queries) can also be computed exactly on all rows.
+:func:`make_search_queries` draws a population of search events (one row per query
+typed) and the small vocabulary table the events point into. Every parameter of the
+generator is ground truth, and because the whole population is returned, every quantity
+a sample estimates (play rate per tier and country, share of tail queries, number of
+distinct queries) can also be computed exactly on all rows.
 
 How the data are made (all vectorised, one seeded ``numpy.random.Generator``):
 
-1. **Vocabulary.** ``n_queries`` distinct query strings of five kinds (titles, people, genres, partial
-   queries typed half-way, misspellings), unique by construction. Each query gets a popularity rank: a
-   kind-dependent latent score plus Gumbel noise, sorted (titles and genres lean to the head, partial and
-   misspelled queries to the tail). Popularity is Zipf-Mandelbrot, ``p(rank) ∝ 1 / (rank + offset) **
-   exponent``. The frequency tier is a function of the rank: the ``head_size`` most popular queries are
+1. **Vocabulary.** ``n_queries`` distinct query strings of five kinds (titles, people,
+   genres, partial queries typed half-way, misspellings), unique by construction. Each
+   query gets a popularity rank: a kind-dependent latent score plus Gumbel noise, sorted
+   (titles and genres lean to the head, partial and misspelled queries to the tail).
+   Popularity is Zipf-Mandelbrot, ``p(rank) ∝ 1 / (rank + offset) ** exponent``. The
+   frequency tier is a function of the rank: the ``head_size`` most popular queries are
    "head", the next up to ``torso_size`` are "torso", the rest "tail".
-2. **Users.** ``n_users`` users, each with a country, a language (depends on the country), a primary
-   device, an activity weight (log-normal) and a personal play propensity (normal, sd ``user_effect_sd``
-   on the logit scale: this is what makes events of one user correlated).
-3. **Sessions.** Sessions are drawn for users in proportion to their activity; a session has a device (the
-   user's primary one with probability 0.8), an hour of day from a daily cycle peaking at 21:00, and
-   ``1 + Geometric`` searches with mean ``mean_session_length``.
-4. **Events.** Each search picks a query from the Zipf popularity (drawn as multinomial counts then
-   shuffled, which is the same distribution as independent draws and much faster), and leads to a play
-   with probability ``logistic(intercept + kind + tier + query noise + device + country + hour + user)``
+2. **Users.** ``n_users`` users, each with a country, a language (depends on the
+   country), a primary device, an activity weight (log-normal) and a personal play
+   propensity (normal, sd ``user_effect_sd`` on the logit scale: this is what makes
+   events of one user correlated).
+3. **Sessions.** Sessions are drawn for users in proportion to their activity; a session
+   has a device (the user's primary one with probability 0.8), an hour of day from a
+   daily cycle peaking at 21:00, and ``1 + Geometric`` searches with mean
+   ``mean_session_length``.
+4. **Events.** Each search picks a query from the Zipf popularity (drawn as multinomial
+   counts then shuffled, which is the same distribution as independent draws and much
+   faster), and leads to a play with probability
+   ``logistic(intercept + kind + tier + query noise + device + country + hour + user)``
    with the coefficients in :data:`PLAY_MODEL`.
 """
 
@@ -37,7 +43,8 @@ from dsinterview._validate import check_int, check_real
 COUNTRIES: tuple[str, ...] = ("US", "BR", "GB", "DE", "IN", "JP")
 COUNTRY_SHARE: tuple[float, ...] = (0.35, 0.15, 0.12, 0.10, 0.18, 0.10)
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "de", "hi", "ja")
-#: Probability of each language (columns, in LANGUAGES order) for a user of each country (rows).
+#: Probability of each language (columns, in LANGUAGES order) for a user of each country
+#: (rows).
 LANGUAGE_GIVEN_COUNTRY: tuple[tuple[float, ...], ...] = (
     (0.85, 0.15, 0.00, 0.00, 0.00, 0.00),  # US
     (0.05, 0.00, 0.95, 0.00, 0.00, 0.00),  # BR
@@ -64,19 +71,22 @@ PLAY_MODEL: dict[str, object] = {
     "country": dict(zip(COUNTRIES, (0.0, 0.1, 0.05, -0.1, -0.5, -0.3))),
     "hour_amplitude": 0.3,  # + hour_amplitude * cos(2 pi (hour - 21) / 24)
 }
-#: Strength of the daily cycle of search volume: p(hour) ∝ exp(HOUR_CYCLE * cos(2 pi (hour - 21) / 24)).
+#: Strength of the daily cycle of search volume:
+#: p(hour) ∝ exp(HOUR_CYCLE * cos(2 pi (hour - 21) / 24)).
 HOUR_CYCLE: float = 1.0
 
 _ADJ = (
-    "silent dark lost last red broken hidden golden wild secret frozen bright little crimson endless "
-    "strange final savage quiet burning hollow iron midnight lonely electric royal sacred deadly "
-    "empty perfect northern fallen velvet shadow scarlet wicked gentle distant"
+    "silent dark lost last red broken hidden golden wild secret frozen bright "
+    "little crimson endless strange final savage quiet burning hollow iron midnight "
+    "lonely electric royal sacred deadly empty perfect northern fallen velvet "
+    "shadow scarlet wicked gentle distant"
 ).split()
 _NOUN = (
-    "harbor kingdom river house city garden empire witness island signal mirror storm crown forest "
-    "station border orchard letter bridge circus engine heart planet winter summer hunter doctor "
-    "queen pilot village machine tower ocean desert wolves dragon ghost detective family stranger "
-    "academy legacy frontier hotel prison diary heist agent"
+    "harbor kingdom river house city garden empire witness island signal mirror "
+    "storm crown forest station border orchard letter bridge circus engine heart "
+    "planet winter summer hunter doctor queen pilot village machine tower ocean "
+    "desert wolves dragon ghost detective family stranger academy legacy frontier "
+    "hotel prison diary heist agent"
 ).split()
 _SUFFIX = [
     "",
@@ -102,18 +112,19 @@ _SUFFIX = [
 ]
 _ARTICLE = ["the ", "", "a "]
 _FIRST = (
-    "ana maria john li wei sofia lucas emma noah mia yuki hana ravi priya omar lena jonas paula diego "
-    "aiko chen sara ivan nina leo zoe kai maya tom eva raj ines oscar julia felix amara tariq elsa "
-    "mateo rosa"
+    "ana maria john li wei sofia lucas emma noah mia yuki hana ravi priya omar lena "
+    "jonas paula diego aiko chen sara ivan nina leo zoe kai maya tom eva raj ines "
+    "oscar julia felix amara tariq elsa mateo rosa"
 ).split()
 _LAST = (
-    "silva smith garcia muller kim tanaka sharma rossi novak costa lopez weber sato khan moreau "
-    "santos berg ito patel brown diaz schmidt jones park wong okafor nguyen haddad kowalski fischer "
-    "romero suzuki mehta walker ferreira lindqvist ortiz yamamoto dubois reyes"
+    "silva smith garcia muller kim tanaka sharma rossi novak costa lopez weber sato "
+    "khan moreau santos berg ito patel brown diaz schmidt jones park wong okafor "
+    "nguyen haddad kowalski fischer romero suzuki mehta walker ferreira lindqvist "
+    "ortiz yamamoto dubois reyes"
 ).split()
 _GENRE = (
-    "comedy drama horror thriller romance documentary anime action crime fantasy sci-fi western "
-    "musical mystery reality kdrama standup animated war sports"
+    "comedy drama horror thriller romance documentary anime action crime fantasy "
+    "sci-fi western musical mystery reality kdrama standup animated war sports"
 ).split()
 _GENRE_MOD = [
     "",
@@ -153,18 +164,23 @@ _GENRE_PRE = [
 
 @dataclass(frozen=True)
 class SearchQueryData:
-    """The population of search events, the vocabulary they point into, and the generator's parameters.
+    """The population of search events, the vocabulary they point into, and the
+    generator's parameters.
 
     Attributes:
-        events: one row per search, ``n_events`` rows: ``query_id`` (int32, row of ``queries``), ``user_id``
-            (int32), ``session_id`` (int32), ``country``, ``language``, ``device``, ``tier`` (pandas
-            Categoricals), ``hour`` (int8, 0-23, local) and ``played`` (bool: the search led to a play).
-        queries: one row per distinct query, ``n_queries`` rows, indexed by ``query_id``: ``text``,
-            ``kind`` and ``tier`` (Categoricals), ``rank`` (0 = most popular), ``popularity`` (the true
-            probability that a search is this query) and ``logit`` (its query-level play effect).
-        users: one row per user, indexed by ``user_id``: ``country``, ``language``, ``device`` (primary),
-            ``activity`` and ``effect`` (logit-scale play propensity).
-        params: every argument of :func:`make_search_queries` (the ground truth, with :data:`PLAY_MODEL`).
+        events: one row per search, ``n_events`` rows: ``query_id`` (int32, row of
+            ``queries``), ``user_id`` (int32), ``session_id`` (int32), ``country``,
+            ``language``, ``device``, ``tier`` (pandas Categoricals), ``hour`` (int8,
+            0-23, local) and ``played`` (bool: the search led to a play).
+        queries: one row per distinct query, ``n_queries`` rows, indexed by
+            ``query_id``: ``text``, ``kind`` and ``tier`` (Categoricals), ``rank``
+            (0 = most popular), ``popularity`` (the true probability that a search is
+            this query) and ``logit`` (its query-level play effect).
+        users: one row per user, indexed by ``user_id``: ``country``, ``language``,
+            ``device`` (primary), ``activity`` and ``effect`` (logit-scale play
+            propensity).
+        params: every argument of :func:`make_search_queries` (the ground truth, with
+            :data:`PLAY_MODEL`).
     """
 
     events: pd.DataFrame
@@ -176,7 +192,8 @@ class SearchQueryData:
 def _vocabulary(
     rng: np.random.Generator, n_queries: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unique query strings and their kinds; every kind gets its share (largest remainders)."""
+    """Unique query strings and their kinds; every kind gets its share (largest
+    remainders)."""
     share = np.asarray(KIND_SHARE) * n_queries
     counts = np.floor(share).astype(int)
     counts[
@@ -224,7 +241,8 @@ def _vocabulary(
         ),
         np.asarray(_GENRE_MOD)[m2],
     )
-    # partial queries: a prefix of some title (oversample, then keep the new distinct ones)
+    # partial queries: a prefix of some title (oversample, then keep the new distinct
+    # ones)
     src = titles(rng.integers(0, n_title_space, size=3 * counts[3] + 100))
     lengths = np.strings.str_len(src)
     cut = 3 + np.floor(rng.random(src.size) * np.maximum(lengths - 4, 1)).astype(
@@ -243,11 +261,13 @@ def _vocabulary(
 
     kinds: list[np.ndarray] = []
     for k, (kind, cand) in enumerate(parts.items()):
-        # keep the first occurrences not seen before, in draw order, up to this kind's count
+        # keep the first occurrences not seen before, in draw order, up to this kind's
+        # count
         keep = [t for t in dict.fromkeys(cand.tolist()) if t not in seen][: counts[k]]
         if len(keep) < counts[k]:
             raise ValueError(
-                f"n_queries={n_queries} is too large for the {kind} vocabulary; use fewer queries"
+                f"n_queries={n_queries} is too large for the {kind} vocabulary; use "
+                "fewer queries"
             )
         seen.update(keep)
         texts.append(np.asarray(keep, dtype=object))
@@ -268,31 +288,36 @@ def make_search_queries(
     user_effect_sd: float = 0.8,
     seed: int = 2026,
 ) -> SearchQueryData:
-    """Draw a population of ``n_events`` search events with known structure (see the module docstring).
+    """Draw a population of ``n_events`` search events with known structure (see the
+    module docstring).
 
     Args:
         n_events: number of search events (rows of ``events``).
         n_queries: size of the query vocabulary (at most 250,000).
         n_users: number of users.
-        zipf_exponent, zipf_offset: popularity of the query of rank ``r`` (0-based) is proportional to
-            ``(r + 1 + zipf_offset) ** -zipf_exponent``.
-        head_size, torso_size: the ``head_size`` most popular queries are the head tier, the ranks below
-            ``torso_size`` the torso, the rest the tail.
+        zipf_exponent, zipf_offset: popularity of the query of rank ``r`` (0-based) is
+            proportional to ``(r + 1 + zipf_offset) ** -zipf_exponent``.
+        head_size, torso_size: the ``head_size`` most popular queries are the head tier,
+            the ranks below ``torso_size`` the torso, the rest the tail.
         mean_session_length: mean number of searches per session (at least 1).
-        user_effect_sd: sd of the users' play propensity on the logit scale (0 makes users exchangeable).
+        user_effect_sd: sd of the users' play propensity on the logit scale (0 makes
+            users exchangeable).
         seed: seed of the one random generator used throughout.
 
     Returns:
-        A :class:`SearchQueryData` with ``events``, ``queries``, ``users`` and ``params``.
+        A :class:`SearchQueryData` with ``events``, ``queries``, ``users`` and
+        ``params``.
 
     Raises:
-        TypeError, ValueError: for a non-integer count, a size out of range or a non-positive parameter.
+        TypeError, ValueError: for a non-integer count, a size out of range or a
+            non-positive parameter.
     """
     n_events = check_int(n_events, "n_events", minimum=1)
     n_queries = check_int(n_queries, "n_queries", minimum=10)
     if n_queries > 250_000:
         raise ValueError(
-            f"n_queries must be at most 250000 (the size of the string vocabulary); got {n_queries}"
+            "n_queries must be at most 250000 (the size of the string vocabulary); "
+            f"got {n_queries}"
         )
     n_users = check_int(n_users, "n_users", minimum=1)
     zipf_exponent = check_real(zipf_exponent, "zipf_exponent", minimum=0.0, strict=True)
@@ -301,7 +326,8 @@ def make_search_queries(
     torso_size = check_int(torso_size, "torso_size", minimum=1)
     if not head_size < torso_size < n_queries:
         raise ValueError(
-            f"need head_size < torso_size < n_queries; got {head_size}, {torso_size}, {n_queries}"
+            f"need head_size < torso_size < n_queries; got {head_size}, "
+            f"{torso_size}, {n_queries}"
         )
     mean_session_length = check_real(
         mean_session_length, "mean_session_length", minimum=1.0

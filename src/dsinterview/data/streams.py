@@ -1,4 +1,5 @@
-"""Simulated event streams whose generating parameters, including a planted change, are known."""
+"""Simulated event streams whose generating parameters, including a planted change, are
+known."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ def drifting_stream_coefficients(
     intercept_before: float = -0.5,
     intercept_after: float = 0.5,
 ) -> pd.DataFrame:
-    """The true parameters of :func:`make_drifting_stream` as a table: one row per regime, columns
-    ``intercept, x1, ..., xd``.
+    """The true parameters of :func:`make_drifting_stream` as a table: one row per
+    regime, columns ``intercept, x1, ..., xd``.
 
     Raises:
         ValueError: if the two coefficient vectors differ in length or are not finite.
@@ -29,7 +30,8 @@ def drifting_stream_coefficients(
     after = as_vector(coef_after, "coef_after")
     if before.shape != after.shape:
         raise ValueError(
-            f"coef_before and coef_after must have the same length; got {before.size} and {after.size}"
+            "coef_before and coef_after must have the same length; got "
+            f"{before.size} and {after.size}"
         )
     b0 = check_real(intercept_before, "intercept_before")
     b1 = check_real(intercept_after, "intercept_after")
@@ -50,20 +52,25 @@ def make_drifting_stream(
     intercept_after: float = 0.5,
     seed: int = 2026,
 ) -> pd.DataFrame:
-    """A stream of binary events (think: a click on a recommendation) whose logistic model changes abruptly.
+    """A stream of binary events (think: a click on a recommendation) whose logistic
+    model changes abruptly.
 
-    Event ``t`` (``t = 0, 1, ..., n_events - 1``, in arrival order) has features ``x1 ... xd`` drawn
-    independently from a standard normal and a label ``y ~ Bernoulli(sigmoid(b + x . beta))``. Before
-    ``change_at`` the parameters are ``(intercept_before, coef_before)``, from ``change_at`` on they are
-    ``(intercept_after, coef_after)``: a sudden concept drift at a known time. The arguments are the ground
-    truth; :func:`drifting_stream_coefficients` returns them as a table.
+    Event ``t`` (``t = 0, 1, ..., n_events - 1``, in arrival order) has features
+    ``x1 ... xd`` drawn independently from a standard normal and a label
+    ``y ~ Bernoulli(sigmoid(b + x . beta))``. Before ``change_at`` the parameters are
+    ``(intercept_before, coef_before)``, from ``change_at`` on they are
+    ``(intercept_after, coef_after)``: a sudden concept drift at a known time. The
+    arguments are the ground truth; :func:`drifting_stream_coefficients` returns them as
+    a table.
 
     Returns:
-        A frame in arrival order with ``t`` (int), ``regime`` (``"before"`` / ``"after"``), the features
-        ``x1 ... xd`` (float), ``p`` (the true probability of a positive label, float) and ``y`` (0/1 int).
+        A frame in arrival order with ``t`` (int), ``regime``
+        (``"before"`` / ``"after"``), the features ``x1 ... xd`` (float), ``p`` (the
+        true probability of a positive label, float) and ``y`` (0/1 int).
 
     Raises:
-        ValueError: if ``change_at`` is not inside the stream, or the parameters are invalid.
+        ValueError: if ``change_at`` is not inside the stream, or the parameters are
+            invalid.
         TypeError: if the counts are not integers.
     """
     n_events = check_int(n_events, "n_events", minimum=2)
