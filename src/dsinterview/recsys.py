@@ -122,22 +122,23 @@ def _as_interactions(R: Any, name: str = "R") -> sp.csr_matrix:
     return R
 
 
-def _outer_rows(F: np.ndarray) -> np.ndarray:
-    """Row i is the flattened outer product F[i] F[i]^T."""
-    return np.einsum("if,ig->ifg", F, F).reshape(F.shape[0], -1)
-
-
 def _batched_solve(
     weights: sp.csr_matrix, F: np.ndarray, base: np.ndarray, rhs: np.ndarray
 ) -> np.ndarray:
     """Solve, for every row u of ``weights``,
     ``(base + sum_i weights[u, i] F[i] F[i]^T) x_u = rhs[u]``.
 
-    The weighted sums of outer products for all rows are one sparse-dense product, so
-    the solves are a single batched call: no Python loop over users.
+    The weighted sums of outer products for all rows are one sparse-dense product (of
+    the upper triangles only: the matrices are symmetric), so the solves are a single
+    batched call: no Python loop over users.
     """
     f = F.shape[1]
-    A = (weights @ _outer_rows(F)).reshape(-1, f, f) + base
+    iu, ju = np.triu_indices(f)
+    upper = weights @ (F[:, iu] * F[:, ju])  # rows x f(f+1)/2
+    A = np.empty((weights.shape[0], f, f))
+    A[:, iu, ju] = upper
+    A[:, ju, iu] = upper
+    A += base
     return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
 
 
@@ -316,28 +317,35 @@ def biased_mf(
     R = _as_interactions(R)
     n_users, n_items = R.shape
     rng = np.random.default_rng(seed)
-    rows, cols = R.nonzero()
-    r = np.asarray(R[rows, cols]).ravel()
+    rows, cols = R.nonzero()  # in the order of R.data (CSR, sorted indices)
+    r = R.data.copy()
     mu = float(r.mean())
     M = R.copy()
     M.data[:] = 1.0
-    Mt = M.T.tocsr()
+    order = sp.csr_matrix((np.arange(r.size, dtype=float), (rows, cols)), shape=R.shape)
+    Mt = order.T.tocsr()
+    perm = Mt.data.astype(
+        int
+    )  # R.data[perm] is the data of R's transpose, in CSR order
+    Mt.data[:] = 1.0
     bu, bi = np.zeros(n_users), np.zeros(n_items)
     X = np.zeros((n_users, factors))
     Y = rng.normal(0.0, 0.1, size=(n_items, factors))
     ridge = regularization * np.eye(factors + 1)
     history: list[float] = []
 
-    def resid_matrix(values: np.ndarray) -> sp.csr_matrix:
-        return sp.csr_matrix((values, (rows, cols)), shape=R.shape)
+    def with_data(template: sp.csr_matrix, values: np.ndarray) -> sp.csr_matrix:
+        out = template.copy()
+        out.data = values
+        return out
 
     for _ in range(iterations):
         Z = np.column_stack([Y, np.ones(n_items)])
-        target = resid_matrix(r - mu - bi[cols])
+        target = with_data(M, r - mu - bi[cols])
         sol = _batched_solve(M, Z, ridge, target @ Z)
         X, bu = sol[:, :factors], sol[:, factors]
         Z = np.column_stack([X, np.ones(n_users)])
-        target = resid_matrix(r - mu - bu[rows]).T.tocsr()
+        target = with_data(Mt, (r - mu - bu[rows])[perm])
         sol = _batched_solve(Mt, Z, ridge, target @ Z)
         Y, bi = sol[:, :factors], sol[:, factors]
         pred = mu + bu[rows] + bi[cols] + np.einsum("ij,ij->i", X[rows], Y[cols])
@@ -396,16 +404,19 @@ def top_k(scores: Any, k: int, *, exclude: Any = None) -> np.ndarray:
             S[mask] = -np.inf
     n_rows, n_items = S.shape
     k = min(k, n_items)
-    # The k-th largest score per row, then every score above it and, among the ties at
-    # it, the lowest indices: exactly k items per row, chosen deterministically.
-    kth = -np.partition(-S, k - 1, axis=1)[:, k - 1]
-    above = S > kth[:, None]
-    at = S == kth[:, None]
-    room = k - np.count_nonzero(above, axis=1)
-    excess = np.flatnonzero(np.count_nonzero(at, axis=1) > room)
-    if excess.size:  # only rows with surplus ties need the cumulative count
-        at[excess] &= np.cumsum(at[excess], axis=1) <= room[excess, None]
-    idx = np.nonzero(above | at)[1].reshape(n_rows, k)
+    # argpartition finds k best per row; where ties at the k-th score spill over the
+    # cut, those rows instead take every score above it and the lowest tied indices:
+    # exactly k items per row, chosen deterministically.
+    idx = np.argpartition(-S, k - 1, axis=1)[:, :k]
+    kth = np.take_along_axis(S, idx, axis=1).min(axis=1)
+    n_at_least = (S >= kth[:, None]).view(np.uint8).sum(axis=1, dtype=np.int64)
+    excess = np.flatnonzero(n_at_least > k)  # ties at the k-th score spill over
+    if excess.size:
+        sub, cut = S[excess], kth[excess, None]
+        at = sub == cut
+        room = k - np.count_nonzero(sub > cut, axis=1)
+        tied = at & (np.cumsum(at, axis=1) <= room[:, None])
+        idx[excess] = np.nonzero((sub > cut) | tied)[1].reshape(-1, k)
     vals = np.take_along_axis(S, idx, axis=1)
     order = np.lexsort((idx, -vals), axis=1)
     out = np.take_along_axis(idx, order, axis=1)
