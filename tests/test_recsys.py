@@ -345,3 +345,53 @@ def test_coverage_and_novelty():
         novelty(rec, [-1, 1, 1], 3)
     with pytest.raises(ValueError, match="indices"):
         novelty(rec, [1, 1], 3)
+
+
+# --- the viewing simulation -----------------------------------------------------------
+
+
+def test_viewing_histories_follow_their_rules():
+    from dsinterview.data.viewing import make_viewing_histories
+
+    d = make_viewing_histories(
+        n_members=300, n_series=60, n_episodes=4, n_plays=20, seed=4
+    )
+    again = make_viewing_histories(
+        n_members=300, n_series=60, n_episodes=4, n_plays=20, seed=4
+    )
+    pd.testing.assert_frame_equal(d.plays, again.plays)
+    plays = d.plays
+    assert len(plays) == 300 * 20
+    prev = plays.groupby("member").shift()
+    cont = ~plays["new_series"]
+    # a continuation is the next episode of the same series
+    assert (plays.loc[cont, "series"] == prev.loc[cont, "series"]).all()
+    assert (plays.loc[cont, "episode"] == prev.loc[cont, "episode"] + 1).all()
+    # a new start is episode 0 of a series the member never started before
+    starts = plays[plays["new_series"]]
+    assert (starts["episode"] == 0).all()
+    assert not starts.duplicated(["member", "series"]).any()
+    # the planted continuation rate is recovered (4 binomial standard errors)
+    in_progress = (prev["episode"] < 3).to_numpy()
+    rate = cont.to_numpy()[in_progress].mean()
+    se = np.sqrt(0.6 * 0.4 / in_progress.sum())
+    assert abs(rate - 0.6) < 4 * se
+    drifted = d.switch_step < 20
+    assert 0.35 < drifted.mean() < 0.65 and (d.switch_step[drifted] >= 10).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(p_continue=1.5), "p_continue must be a probability"),
+        (dict(drift_share=-0.1), "drift_share must be at least 0"),
+        (dict(n_series=10, n_plays=20), "n_series"),
+        (dict(taste_concentration=0.0), "taste_concentration must be greater"),
+        (dict(n_members=0), "n_members must be at least 1"),
+    ],
+)
+def test_viewing_histories_refusals(kwargs, match):
+    from dsinterview.data.viewing import make_viewing_histories
+
+    with pytest.raises(ValueError, match=match):
+        make_viewing_histories(**kwargs)
