@@ -395,3 +395,21 @@ def test_viewing_histories_refusals(kwargs, match):
 
     with pytest.raises(ValueError, match=match):
         make_viewing_histories(**kwargs)
+
+
+def test_evaluate_top_k_equals_the_three_metrics_averaged():
+    rng = np.random.default_rng(8)
+    rec = np.array([rng.permutation(50)[:7] for _ in range(40)])
+    rel = [
+        set(rng.choice(50, size=rng.integers(0, 12), replace=False)) for _ in range(40)
+    ]
+    users = [j for j in range(40) if rel[j]]
+    out = evaluate_top_k(rec, rel, 5)
+    for name, fn in [
+        ("precision", precision_at_k),
+        ("recall", recall_at_k),
+        ("ndcg", ndcg_at_k),
+    ]:
+        expected = np.mean([fn(rec[j], rel[j], 5) for j in users])
+        assert out[name] == pytest.approx(expected, rel=1e-12)
+    assert out["users"] == len(users)

@@ -135,9 +135,9 @@ def _batched_solve(
     f = F.shape[1]
     iu, ju = np.triu_indices(f)
     upper = weights @ (F[:, iu] * F[:, ju])  # rows x f(f+1)/2
-    A = np.empty((weights.shape[0], f, f))
-    A[:, iu, ju] = upper
-    A[:, ju, iu] = upper
+    position = np.empty((f, f), dtype=int)  # where entry (a, b) sits in `upper`
+    position[iu, ju] = position[ju, iu] = np.arange(iu.size)
+    A = np.take(upper, position.ravel(), axis=1).reshape(-1, f, f)
     A += base
     return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
 
@@ -407,7 +407,7 @@ def top_k(scores: Any, k: int, *, exclude: Any = None) -> np.ndarray:
     # argpartition finds k best per row; where ties at the k-th score spill over the
     # cut, those rows instead take every score above it and the lowest tied indices:
     # exactly k items per row, chosen deterministically.
-    idx = np.argpartition(-S, k - 1, axis=1)[:, :k]
+    idx = np.argpartition(S, n_items - k, axis=1)[:, n_items - k :]
     kth = np.take_along_axis(S, idx, axis=1).min(axis=1)
     n_at_least = (S >= kth[:, None]).view(np.uint8).sum(axis=1, dtype=np.int64)
     excess = np.flatnonzero(n_at_least > k)  # ties at the k-th score spill over
@@ -524,16 +524,21 @@ def evaluate_top_k(
             f"recommended has {rec.shape[0]} rows but relevant has {len(relevant)} "
             "sets; they must match"
         )
+    discounts = 1 / np.log2(np.arange(2, k + 2))
+    ideal = np.cumsum(discounts)
     sums = np.zeros(3)
     n = 0
-    for row, rel in zip(rec, relevant, strict=True):
+    for row, rel in zip(rec[:, :k].tolist(), relevant, strict=True):
         if not rel:
             continue
         n += 1
+        hits = np.fromiter((item in rel for item in row), dtype=bool, count=len(row))
+        n_hits = hits.sum()
+        # the same numbers as precision_at_k, recall_at_k and ndcg_at_k, in one pass
         sums += (
-            precision_at_k(row, rel, k),
-            recall_at_k(row, rel, k),
-            ndcg_at_k(row, rel, k),
+            n_hits / k,
+            n_hits / len(rel),
+            discounts[: hits.size][hits].sum() / ideal[min(k, len(rel)) - 1],
         )
     if n == 0:
         raise ValueError("no user has a relevant item; nothing to evaluate")
