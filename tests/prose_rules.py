@@ -13,30 +13,34 @@ from __future__ import annotations
 import re
 
 # What is not running text: each pattern is removed (replaced by a space) before numbers
-# are looked for.
-_NOT_PROSE = [
+# are looked for. The first group may span lines; the second is matched line by line.
+_NOT_PROSE_SPANNING = [
     r"```.*?```",  # fenced code
     r"~~~.*?~~~",
     r"<!--.*?-->",  # HTML comments
     r"\$\$.*?\$\$",  # display maths
     r"\\\[.*?\\\]",
     r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}",
+]
+_NOT_PROSE_LINES = [
     r"(?<![\\$])\$(?!\$)(?:[^$\n]|\n(?![ \t]*\n))+?(?<!\\)\$",  # inline maths, may wrap
-    r"\\\(.*?\\\)",
+    r"\\\((?:[^\n]|\n(?![ \t]*\n))*?\\\)",
     r"\{[\w:-]+\}`[^`]*`",  # roles: glue, cite, doc, ref, numref, eq, math ...
     r"``[^`]*``",  # code spans
     r"`(?:[^`\n]|\n(?![ \t]*\n))+`",  # may wrap, not across a blank line
     r"!?\[[^\]]*\]\([^)]*\)",  # links and images, text and target
     r"\[\^[^\]]+\]",  # footnote references
     r"<[^>\n]+>",  # HTML tags and autolinks
-    r"^\s*\([\w-]+\)=\s*$",  # MyST targets: (label)=
-    r"^\s*:[\w-]+:.*$",  # directive options: :label: ex-1, :class: dropdown
-    r"^\s*(?::::+|```+)\{?[\w:-]*\}?.*$",  # directive fences and their arguments
+    r"^[ \t]*\([\w-]+\)=[ \t]*$",  # MyST targets: (label)=
+    r"^[ \t]*:[\w-]+:.*$",  # directive options: :label: ex-1, :class: dropdown
+    r"^[ \t]*(?::::+|```+)\{?[\w:-]*\}?.*$",  # directive fences and their arguments
     r"^#{1,6}[ \t]+(?:\d+(?:\.\d+)*\.?)?",  # a heading's marker and its numbering
-    r"^\s*\d+[.)]\s",  # the number of a numbered-list item
+    r"^[ \t]*\d+[.)][ \t]",  # the number of a numbered-list item
     r"https?://\S+",  # bare URLs
 ]
-_NOT_PROSE_RE = [re.compile(p, re.DOTALL | re.MULTILINE) for p in _NOT_PROSE]
+_NOT_PROSE_RE = [re.compile(p, re.DOTALL) for p in _NOT_PROSE_SPANNING] + [
+    re.compile(p, re.MULTILINE) for p in _NOT_PROSE_LINES
+]
 
 # A number in prose: digits (with thousands separators and a decimal part), not part of
 # a name such as L1, F1, log2, p99 or a label ex-sql-2 (a letter, digit, underscore or

@@ -71,6 +71,10 @@ def _source(cell: dict) -> str:
         "| method | error |\n|---|---|\n| OLS | 12.5 |",
         "a loss of -0.25",
         "over 20 seeds",
+        # after a directive option, the body is still prose (one option line is removed,
+        # not the rest of the cell)
+        ":::{admonition} The answer\n:class: tip\n\nwe measured 0.81 here\n:::",
+        "## A heading\n\nthe heading's line goes, the 12 below it stays",
     ],
 )
 def test_a_hand_typed_number_is_flagged(text):

@@ -73,6 +73,56 @@ FACTS: dict[str, Fact] = {
         "netflix2017thumbs",
         "increase in ratings given when thumbs replaced stars in tests (200% more)",
     ),
+    # Netflix's plans and prices in India after the cut of December 2021.
+    "in_price_mobile": Fact(
+        149,
+        "INR per month",
+        "netflix2021indiaprices",
+        "Netflix India, mobile plan, from December 2021",
+    ),
+    "in_price_basic": Fact(
+        199,
+        "INR per month",
+        "netflix2021indiaprices",
+        "Netflix India, basic plan, from December 2021",
+    ),
+    "in_price_standard": Fact(
+        499,
+        "INR per month",
+        "netflix2021indiaprices",
+        "Netflix India, standard plan, from December 2021",
+    ),
+    "in_price_premium": Fact(
+        649,
+        "INR per month",
+        "netflix2021indiaprices",
+        "Netflix India, premium plan, from December 2021",
+    ),
+    "in_mobile_plan_launch_price": Fact(
+        199,
+        "INR per month",
+        "netflix2019mobileplan",
+        "Netflix India's mobile-only plan at its 2019 launch",
+    ),
+    "apac_paid_2023": Fact(
+        45.34,
+        "million paid memberships",
+        "netflix2024q4letter",
+        "Netflix, Asia-Pacific paid memberships at the end of 2023",
+    ),
+    # Mean innovation and imitation coefficients across published Bass-model fits.
+    "bass_p_meta": Fact(
+        0.03,
+        "per year",
+        "sultan1990meta",
+        "mean coefficient of innovation p in a meta-analysis",
+    ),
+    "bass_q_meta": Fact(
+        0.38,
+        "per year",
+        "sultan1990meta",
+        "mean coefficient of imitation q in a meta-analysis",
+    ),
 }
 
 

@@ -36,6 +36,7 @@ from dsinterview.data.journeys import (
     make_journeys,
     media_truth,
 )
+from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.real import (
     load_diabetes,
     load_hitters,
@@ -92,6 +93,8 @@ __all__ = [
     "make_correlated_regression",
     "make_daily_media",
     "make_drifting_stream",
+    "make_mallows_rankings",
+    "mallows_expected_distance",
     "make_journeys",
     "make_logistic_regression",
     "make_search_queries",
