@@ -73,6 +73,38 @@ FACTS: dict[str, Fact] = {
         "netflix2017thumbs",
         "increase in ratings given when thumbs replaced stars in tests (200% more)",
     ),
+    # Repeated significance tests on accumulating normal data: a two-sided 5% test
+    # checked at K equally spaced looks rejects a true null this often (A/B testing).
+    "peeking_fpr_2_looks": Fact(
+        0.083,
+        "share",
+        "armitage1969repeated",
+        "false-positive rate of a nominal 5% two-sided test checked at 2 equal looks",
+    ),
+    "peeking_fpr_5_looks": Fact(
+        0.142,
+        "share",
+        "armitage1969repeated",
+        "false-positive rate of a nominal 5% two-sided test checked at 5 equal looks",
+    ),
+    "peeking_fpr_10_looks": Fact(
+        0.193,
+        "share",
+        "armitage1969repeated",
+        "false-positive rate of a nominal 5% two-sided test checked at 10 equal looks",
+    ),
+    "peeking_fpr_20_looks": Fact(
+        0.248,
+        "share",
+        "armitage1969repeated",
+        "false-positive rate of a nominal 5% two-sided test checked at 20 equal looks",
+    ),
+    "peeking_fpr_50_looks": Fact(
+        0.32,
+        "share",
+        "armitage1969repeated",
+        "false-positive rate of a nominal 5% two-sided test checked at 50 equal looks",
+    ),
     # Netflix's plans and prices in India after the cut of December 2021.
     "in_price_mobile": Fact(
         149,

@@ -280,7 +280,8 @@ def lasso(
         alpha: penalty strength, ``>= 0``; from :func:`lasso_alpha_max` upwards every
             coefficient is 0.
         tol: relative duality-gap tolerance, ``> 0``.
-        max_iter: maximum number of full sweeps over the coordinates, ``>= 1``.
+        max_iter: maximum number of sweeps, ``>= 1``: full sweeps over all coordinates
+            and the active-set sweeps between them both count.
 
     Returns:
         A :class:`LinearFit` with ``n_iter`` (sweeps used) and ``dual_gap``. If the gap
@@ -318,8 +319,9 @@ def lasso_path(
 
     Without ``alphas`` the grid is ``n_alphas`` values spaced evenly on a log scale from
     :func:`lasso_alpha_max` (all coefficients zero) down to ``eps`` times it, as in
-    scikit-learn and glmnet. Warm starts make the whole path cost little more than a
-    single fit: neighbouring solutions are close.
+    scikit-learn and glmnet. Warm starts begin each fit near its solution, so the path
+    costs fewer sweeps than fitting every alpha from zero (though many more than one
+    fit).
 
     Raises:
         ValueError: as :func:`lasso`, and if ``alphas`` is empty, not 1-D, or has a

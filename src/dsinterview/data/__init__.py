@@ -8,8 +8,8 @@ parameters are truth.
   load): :func:`load` by name; :func:`regenerate` rebuilds a file from its seed
   (``make datasets`` rebuilds them all).
 - Generated data too large to ship is made at run time by its seeded generator, e.g.
-  :func:`make_correlated_regression`. Every generator takes a ``seed`` and is
-  deterministic.
+  :func:`make_correlated_regression`, :func:`make_streaming_experiment`. Every generator
+  takes a ``seed`` and is deterministic.
 
 ``datasets/README.md`` has a data card for each.
 """
@@ -28,6 +28,11 @@ from dsinterview.data._registry import (
     sha256_of,
 )
 from dsinterview.data.classification import make_logistic_regression
+from dsinterview.data.event_log import EventLog, make_event_log
+from dsinterview.data.experiments import (
+    StreamingExperiment,
+    make_streaming_experiment,
+)
 from dsinterview.data.journeys import (
     expected_signups,
     journey_truth,
@@ -77,8 +82,10 @@ __all__ = [
     "DatasetCorruptError",
     "DatasetError",
     "DatasetMissingError",
+    "EventLog",
     "SearchQueryData",
     "ShippedDataset",
+    "StreamingExperiment",
     "correlated_regression_coefficients",
     "drifting_stream_coefficients",
     "expected_signups",
@@ -93,11 +100,13 @@ __all__ = [
     "make_correlated_regression",
     "make_daily_media",
     "make_drifting_stream",
+    "make_event_log",
     "make_mallows_rankings",
     "mallows_expected_distance",
     "make_journeys",
     "make_logistic_regression",
     "make_search_queries",
+    "make_streaming_experiment",
     "media_truth",
     "read_manifest",
     "regenerate",
