@@ -36,6 +36,43 @@ class Fact:
 #: The table of cited numbers, by name. Add a fact here (and its source to
 #: references.bib) before quoting it in a chapter.
 FACTS: dict[str, Fact] = {
+    # chapters/recommendation-engine
+    "netflix_prize_ratings": Fact(
+        100_480_507,
+        "ratings",
+        "bennett2007netflix",
+        "ratings in the Netflix Prize training data",
+    ),
+    "netflix_prize_users": Fact(
+        480_189, "members", "bennett2007netflix", "members in the Netflix Prize data"
+    ),
+    "netflix_prize_titles": Fact(
+        17_770, "titles", "bennett2007netflix", "movies in the Netflix Prize data"
+    ),
+    "netflix_prize_target": Fact(
+        0.10,
+        "share",
+        "bennett2007netflix",
+        "RMSE improvement over Cinematch needed to win the grand prize",
+    ),
+    "netflix_hours_from_recs": Fact(
+        0.80,
+        "share",
+        "gomezuribe2015netflix",
+        "share of hours streamed that come from recommendations",
+    ),
+    "netflix_recs_value_busd": Fact(
+        1.0,
+        "billion USD per year",
+        "gomezuribe2015netflix",
+        "yearly value Netflix put on personalisation and recommendations (at least)",
+    ),
+    "netflix_thumbs_more_ratings": Fact(
+        2.0,
+        "relative increase",
+        "netflix2017thumbs",
+        "increase in ratings given when thumbs replaced stars in tests (200% more)",
+    ),
     # Repeated significance tests on accumulating normal data: a two-sided 5% test
     # checked at K equally spaced looks rejects a true null this often (A/B testing).
     "peeking_fpr_2_looks": Fact(

@@ -55,6 +55,7 @@ from dsinterview.data.regression import (
 )
 from dsinterview.data.search_queries import SearchQueryData, make_search_queries
 from dsinterview.data.streams import drifting_stream_coefficients, make_drifting_stream
+from dsinterview.data.viewing import ViewingData, make_viewing_histories
 
 register(
     ShippedDataset(
@@ -111,4 +112,6 @@ __all__ = [
     "regenerate",
     "register",
     "sha256_of",
+    "ViewingData",
+    "make_viewing_histories",
 ]
