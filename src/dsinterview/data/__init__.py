@@ -36,6 +36,7 @@ from dsinterview.data.journeys import (
     make_journeys,
     media_truth,
 )
+from dsinterview.data.logins import LoginMonth, make_login_month
 from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.real import (
     load_diabetes,
@@ -76,6 +77,7 @@ __all__ = [
     "DatasetCorruptError",
     "DatasetError",
     "DatasetMissingError",
+    "LoginMonth",
     "SearchQueryData",
     "ShippedDataset",
     "correlated_regression_coefficients",
@@ -92,6 +94,7 @@ __all__ = [
     "make_correlated_regression",
     "make_daily_media",
     "make_drifting_stream",
+    "make_login_month",
     "make_mallows_rankings",
     "mallows_expected_distance",
     "make_journeys",
