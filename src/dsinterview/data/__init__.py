@@ -41,6 +41,7 @@ from dsinterview.data.journeys import (
     make_journeys,
     media_truth,
 )
+from dsinterview.data.logins import LoginMonth, make_login_month
 from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.real import (
     load_diabetes,
@@ -83,6 +84,7 @@ __all__ = [
     "DatasetError",
     "DatasetMissingError",
     "EventLog",
+    "LoginMonth",
     "SearchQueryData",
     "ShippedDataset",
     "StreamingExperiment",
@@ -101,6 +103,7 @@ __all__ = [
     "make_daily_media",
     "make_drifting_stream",
     "make_event_log",
+    "make_login_month",
     "make_mallows_rankings",
     "mallows_expected_distance",
     "make_journeys",
