@@ -133,6 +133,37 @@ def test_top_weighted_a_swap_at_the_top_costs_more():
     assert kendall_tau(base, top) == kendall_tau(base, bottom)
 
 
+@settings(max_examples=60, deadline=None)
+@given(hs.integers(3, 30), hs.data(), hs.floats(0.05, 0.95))
+def test_top_weighted_an_adjacent_swap_costs_its_depths_weight(n, data, p):
+    # swapping ranks i and i+1 changes the agreement at depth i only, from 1 to
+    # (i-1)/i: the cost is that depth's weight over i, and it falls with i
+    i = data.draw(hs.integers(1, n - 2))
+    j = data.draw(hs.integers(i + 1, n - 1))
+    base = list(range(n))
+
+    def swapped(k):
+        out = base.copy()
+        out[k - 1], out[k] = out[k], out[k - 1]
+        return out
+
+    def cost(k):
+        return (1 - p) * p ** (k - 1) / k
+
+    at_i, at_j = rbo(base, swapped(i), p).ext, rbo(base, swapped(j), p).ext
+    assert at_i == pytest.approx(1 - cost(i), abs=1e-12)
+    assert at_j == pytest.approx(1 - cost(j), abs=1e-12)
+    assert cost(i) > cost(j) and at_i <= at_j + 1e-15  # equal only below rounding
+
+
+@settings(max_examples=40, deadline=None)
+@given(hs.integers(2, 30), hs.floats(0.05, 0.95))
+def test_monotone_as_ever_longer_heads_are_reversed(n, p):
+    base = list(range(n))
+    values = [rbo(base, base[:k][::-1] + base[k:], p).ext for k in range(n + 1)]
+    assert all(a >= b - 1e-12 for a, b in zip(values, values[1:]))
+
+
 def test_monotone_as_a_list_is_perturbed_further():
     base = list(range(20))
     values = []
