@@ -45,6 +45,27 @@ def test_matches_webbers_reference_values(other, p, residual, ext):
     assert got.residual == pytest.approx(residual, abs=1e-6)
 
 
+# More of the same file's extrapolated values, at the persistences the chapter uses (the
+# table above stops at p = 0.2, where the tails beyond the short list barely count).
+WEBBER_EXT = [
+    ("karfvodcjmwgzlypebunq", 0.9, 0.468431),
+    ("zhatsimjpnkvcfxwqgoeryubd", 0.9, 0.364444),
+    ("f", 0.9, 0.053090),
+    ("zclx", 0.9, 0.233312),
+    ("nxqyk", 0.9, 0.049050),
+    ("sozxjfdenvqkbgryapc", 0.9, 0.307626),
+    ("auzemcwhrtjvbfqxyk", 0.4, 0.772647),
+    ("ma", 0.4, 0.200001),
+    ("yad", 0.4, 0.187572),
+    ("bcxhkur", 0.4, 0.212763),
+]
+
+
+@pytest.mark.parametrize(("other", "p", "ext"), WEBBER_EXT)
+def test_matches_webbers_extrapolation_at_higher_persistence(other, p, ext):
+    assert rbo(ALPHABET, list(other), p).ext == pytest.approx(ext, abs=1e-6)
+
+
 def test_identical_lists_of_seven_have_the_published_residual():
     # The residual of two identical seven-item prefixes at p = 0.9 (the Rust port's
     # test).
