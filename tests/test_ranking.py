@@ -45,6 +45,27 @@ def test_matches_webbers_reference_values(other, p, residual, ext):
     assert got.residual == pytest.approx(residual, abs=1e-6)
 
 
+# More of the same file's extrapolated values, at the persistences the chapter uses (the
+# table above stops at p = 0.2, where the tails beyond the short list barely count).
+WEBBER_EXT = [
+    ("karfvodcjmwgzlypebunq", 0.9, 0.468431),
+    ("zhatsimjpnkvcfxwqgoeryubd", 0.9, 0.364444),
+    ("f", 0.9, 0.053090),
+    ("zclx", 0.9, 0.233312),
+    ("nxqyk", 0.9, 0.049050),
+    ("sozxjfdenvqkbgryapc", 0.9, 0.307626),
+    ("auzemcwhrtjvbfqxyk", 0.4, 0.772647),
+    ("ma", 0.4, 0.200001),
+    ("yad", 0.4, 0.187572),
+    ("bcxhkur", 0.4, 0.212763),
+]
+
+
+@pytest.mark.parametrize(("other", "p", "ext"), WEBBER_EXT)
+def test_matches_webbers_extrapolation_at_higher_persistence(other, p, ext):
+    assert rbo(ALPHABET, list(other), p).ext == pytest.approx(ext, abs=1e-6)
+
+
 def test_identical_lists_of_seven_have_the_published_residual():
     # The residual of two identical seven-item prefixes at p = 0.9 (the Rust port's
     # test).
@@ -131,6 +152,37 @@ def test_top_weighted_a_swap_at_the_top_costs_more():
     assert rbo(base, top).ext < rbo(base, bottom).ext
     # Kendall's tau cannot tell the two swaps apart
     assert kendall_tau(base, top) == kendall_tau(base, bottom)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.integers(3, 30), hs.data(), hs.floats(0.05, 0.95))
+def test_top_weighted_an_adjacent_swap_costs_its_depths_weight(n, data, p):
+    # swapping ranks i and i+1 changes the agreement at depth i only, from 1 to
+    # (i-1)/i: the cost is that depth's weight over i, and it falls with i
+    i = data.draw(hs.integers(1, n - 2))
+    j = data.draw(hs.integers(i + 1, n - 1))
+    base = list(range(n))
+
+    def swapped(k):
+        out = base.copy()
+        out[k - 1], out[k] = out[k], out[k - 1]
+        return out
+
+    def cost(k):
+        return (1 - p) * p ** (k - 1) / k
+
+    at_i, at_j = rbo(base, swapped(i), p).ext, rbo(base, swapped(j), p).ext
+    assert at_i == pytest.approx(1 - cost(i), abs=1e-12)
+    assert at_j == pytest.approx(1 - cost(j), abs=1e-12)
+    assert cost(i) > cost(j) and at_i <= at_j + 1e-15  # equal only below rounding
+
+
+@settings(max_examples=40, deadline=None)
+@given(hs.integers(2, 30), hs.floats(0.05, 0.95))
+def test_monotone_as_ever_longer_heads_are_reversed(n, p):
+    base = list(range(n))
+    values = [rbo(base, base[:k][::-1] + base[k:], p).ext for k in range(n + 1)]
+    assert all(a >= b - 1e-12 for a, b in zip(values, values[1:]))
 
 
 def test_monotone_as_a_list_is_perturbed_further():

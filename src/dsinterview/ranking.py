@@ -247,15 +247,13 @@ def top_weight(depth: int, p: float) -> float:
 
 def persistence_for_depth(depth: int, share: float = 0.86) -> float:
     """The persistence ``p`` at which the top ``depth`` ranks carry ``share`` of the
-    weight:
-    choose ``p`` from how deep people look (bisection on :func:`top_weight`, which falls
-    as ``p`` grows).
+    weight: choose ``p`` from how deep people look (bisection on :func:`top_weight`,
+    which falls as ``p`` grows).
 
     Raises:
         TypeError, ValueError: if ``depth`` is not a positive integer or ``share`` is
-            not in (0, 1); ValueError if no ``p`` in (0, 1) gives that share
-            (``depth == 1`` needs ``share > 0``... every share in (0, 1) is reachable
-            for ``depth >= 1``).
+            not in (0, 1); ValueError if no ``p`` in (0, 1) gives that share (the share
+            must lie strictly between the top weights at ``p`` near one and near zero).
     """
     depth = check_int(depth, "depth", minimum=1)
     share = check_real(share, "share")

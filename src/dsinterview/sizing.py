@@ -229,8 +229,10 @@ def fit_bass(t: Any, cumulative: Any) -> tuple[float, float, float]:
     """Least-squares fit of :func:`bass_adoption` to observed cumulative adopters.
 
     Returns ``(p, q, m)``. Started from ``p = 0.03, q = 0.4`` (typical values) and ``m``
-    twice the last observation, bounded to ``p, q > 0`` and ``m`` at least the last
-    observation.
+    twice the last observation, and searched within ``1e-6 <= p <= 1``, ``0 <= q <= 5``
+    and ``m`` from the last observation to a thousand times it. On data from before the
+    peak ``m`` is often not identified and the fit returns that upper bound: compare
+    ``m`` with ``1000 * max(cumulative)`` before reading it as an estimate.
 
     Raises:
         ValueError: if ``t`` and ``cumulative`` differ in length, have fewer than four
