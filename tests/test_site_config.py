@@ -45,3 +45,16 @@ def test_maths_is_served_by_the_site():
 
 def test_notebooks_can_be_downloaded():
     assert HTML.get("use_download_button") is True
+
+
+def test_bibliography_parses_and_has_no_duplicate_keys():
+    import re as _re
+
+    from pybtex.database import parse_file
+
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    keys = _re.findall(r"^@\w+\{([^,\s]+),", text, flags=_re.MULTILINE)
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    assert not duplicates, f"references.bib defines these keys twice: {duplicates}"
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    assert len(entries) == len(keys), "references.bib has an entry pybtex cannot read"
