@@ -15,28 +15,14 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from book import toc_files
 from conftest import CHAPTERS, ROOT
 
 from dsinterview.display import GLUE_DIGITS
 
 
 def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", toc.get("chapters", [])))
-    return files
+    return toc_files()
 
 
 def _load(path: Path) -> dict:

@@ -14,6 +14,7 @@ import functools
 import http.server
 import json
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -21,6 +22,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(
+    0, str(ROOT / "tests")
+)  # tests/book.py: the toc, shared with the hygiene tests
 SITE = Path(os.environ.get("SITE", ROOT / "_build" / "test" / "_build" / "html"))
 
 

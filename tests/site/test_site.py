@@ -16,7 +16,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, SITE, requested_urls
+from book import toc_files
+from conftest import SITE, requested_urls
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
 
@@ -35,27 +36,8 @@ KNOWN_HARMLESS = [
 def _pages() -> list[str]:
     """The book's pages: every toc entry, plus the search and index pages (not whatever
     else an earlier build left in the output folder)."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                entries.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", []))
-    pages = [f"{e}.html" for e in entries] + [
-        "search.html",
-        "genindex.html",
-        "index.html",
-    ]
+    pages = [f"{e}.html" for e in toc_files()]
+    pages += ["search.html", "genindex.html", "index.html"]
     return sorted(p for p in pages if (SITE / p).is_file())
 
 
