@@ -75,3 +75,25 @@ def test_refusals():
         twfe_static(y, np.full(y.shape[1], -1))
     with pytest.raises(ValueError, match="two adoption cohorts"):
         twfe_static(y, np.full(y.shape[1], 3))
+
+
+def test_cr3_is_the_leave_one_unit_out_jackknife():
+    from dsinterview.did import _demean
+
+    y, start, _ = _panel(growing=False)
+    T, R = y.shape
+    t = np.arange(T)[:, None]
+    post = ((start[None, :] >= 0) & (t >= start[None, :])).astype(float)
+    x, yd = _demean(post), _demean(y)
+    est, se3 = twfe_static(y, start, se="cr3")
+    _, se1 = twfe_static(y, start)
+    drops = []
+    for r in range(R):
+        keep = np.arange(R) != r
+        xk, yk = x[:, keep].ravel(), yd[:, keep].ravel()
+        drops.append(xk @ yk / (xk @ xk) - est)
+    jack = np.sqrt((R - 1) / R * np.sum(np.square(drops)))
+    assert se3 == pytest.approx(jack, rel=1e-6)
+    assert se3 > se1 * np.sqrt((R - 1) / R) ** 2
+    with pytest.raises(ValueError, match="se must be"):
+        twfe_static(y, start, se="hc3")
