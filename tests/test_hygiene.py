@@ -210,3 +210,21 @@ class TestChapter:
             assert ":class: dropdown" in options, (
                 f"the solution to {label} is not collapsed (:class: dropdown)"
             )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_glue_reference_is_glued(path):
+    """A {glue:text}`key` that no cell glues fails only in the build: say so here."""
+    nb = _load(path)
+    glued = {
+        out["metadata"]["scrapbook"]["name"]
+        for cell in _code_cells(nb)
+        for out in cell.get("outputs", [])
+        if "scrapbook" in out.get("metadata", {})
+    }
+    used = set(re.findall(r"\{glue(?::\w+)?\}`([^`:]+)", _markdown(nb)))
+    missing = sorted(used - glued)
+    assert not missing, (
+        f"{path.name} quotes glue keys that no cell glues: {missing}; glue them or fix "
+        "the name (and re-execute)"
+    )
