@@ -259,6 +259,26 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
     Returns:
         Attributed conversions per channel, summing to the total conversions.
     """
+    t, sets, n_journeys, rate = _channel_sets(journeys)
+    n_ch = len(t.channels)
+
+    def v(coalition: frozenset) -> float:
+        return rate.get(sum(1 << c for c in coalition), 0.0)
+
+    credit = np.zeros(n_ch)
+    for mask, conv in sets["conv"].items():
+        if conv <= 0:
+            continue
+        members = [c for c in range(n_ch) if mask >> c & 1]
+        phi = shapley_values(v, members)
+        credit[members] += conv * phi.to_numpy() / v(frozenset(members))
+    return pd.Series(credit, index=t.channels, name="shapley")
+
+
+def _channel_sets(journeys: pd.DataFrame):
+    """The paths grouped by their set of distinct channels (a bit mask), for the Shapley
+    games: the table, conversions and non-conversions per set, journeys per set, and
+    each set's conversion rate by mask."""
     t = _Table(journeys)
     n_ch = len(t.channels)
     if n_ch > 20:
@@ -266,7 +286,6 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
             f"exact path Shapley needs 2**n coalitions; {n_ch} channels is too many "
             "(at most 20)"
         )
-    # Each path's set of distinct channels as a bit mask.
     masks = np.zeros(len(t.lengths), dtype=np.int64)
     np.bitwise_or.at(masks, t.row, np.left_shift(1, t.codes))
     sets = (
@@ -281,19 +300,7 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
         out=np.zeros(len(sets)),
         where=n_journeys > 0,
     )
-    rate = dict(zip(sets.index.tolist(), rates.tolist()))
-
-    def v(coalition: frozenset) -> float:
-        return rate.get(sum(1 << c for c in coalition), 0.0)
-
-    credit = np.zeros(n_ch)
-    for mask, conv in sets["conv"].items():
-        if conv <= 0:
-            continue
-        members = [c for c in range(n_ch) if mask >> c & 1]
-        phi = shapley_values(v, members)
-        credit[members] += conv * phi.to_numpy() / v(frozenset(members))
-    return pd.Series(credit, index=t.channels, name="shapley")
+    return t, sets, n_journeys, dict(zip(sets.index.tolist(), rates.tolist()))
 
 
 def transition_matrix(journeys: pd.DataFrame) -> pd.DataFrame:
@@ -411,22 +418,8 @@ def shapley_incremental(journeys: pd.DataFrame, baseline_rate: float) -> pd.Seri
         raise ValueError(
             f"baseline_rate is a conversion rate in [0, 1]; got {baseline_rate:g}"
         )
-    t = _Table(journeys)
+    t, sets, n_journeys, rate = _channel_sets(journeys)
     n_ch = len(t.channels)
-    if n_ch > 20:
-        raise ValueError(
-            f"exact path Shapley needs 2**n coalitions; {n_ch} channels is too many "
-            "(at most 20)"
-        )
-    masks = np.zeros(len(t.lengths), dtype=np.int64)
-    np.bitwise_or.at(masks, t.row, np.left_shift(1, t.codes))
-    sets = (
-        pd.DataFrame({"mask": masks, "conv": t.conversions, "non": t.non_conversions})
-        .groupby("mask")
-        .sum()
-    )
-    n_journeys = (sets["conv"] + sets["non"]).to_numpy()
-    rate = dict(zip(sets.index.tolist(), (sets["conv"] / n_journeys).tolist()))
 
     def v(coalition: frozenset) -> float:
         return rate.get(sum(1 << c for c in coalition), baseline_rate)
