@@ -16,7 +16,8 @@ from dsinterview.report import lift_table, natural_frequencies
 def test_natural_frequencies_of_the_mammography_problem():
     # Gigerenzer & Hoffrage (1995): 1% prevalence, 80% sensitivity, 9.6% false
     # positives; of 1,000 women 10 have cancer, 8 of them test positive, and 95 of the
-    # 990 without it also do. Precision (by hand): 0.008 / (0.008 + 0.99 * 0.096) = 0.008 / 0.10304.
+    # 990 without it also do. Precision (by hand): 0.008 / (0.008 + 0.99 * 0.096),
+    # that is 0.008 / 0.10304.
     out = natural_frequencies(0.01, 0.8, 0.096)
     assert out["positive"] == 10
     assert out["true_positive"] == 8
@@ -81,7 +82,12 @@ def test_precision_is_nan_when_nobody_is_flagged():
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "message"),
     [
-        ((1.2, 0.5, 0.1), {}, ValueError, r"prevalence must be a probability in \[0, 1"),
+        (
+            (1.2, 0.5, 0.1),
+            {},
+            ValueError,
+            r"prevalence must be a probability in \[0, 1",
+        ),
         ((0.2, -0.1, 0.1), {}, ValueError, "sensitivity must be a probability"),
         ((0.2, 0.5, 1.5), {}, ValueError, "false_positive_rate must be a probability"),
         ((float("nan"), 0.5, 0.1), {}, ValueError, "finite"),
