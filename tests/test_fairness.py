@@ -27,6 +27,13 @@ def test_calibration_kl_is_zero_for_a_calibrated_list():
     assert calibration_kl([0.2, 0.8], [0.2, 0.8], alpha=0.0) == 0.0
 
 
+def test_calibration_kl_is_never_negative_from_rounding():
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        p = rng.dirichlet(np.ones(7))
+        assert 0.0 <= calibration_kl(p, p.copy()) < 1e-15
+
+
 def test_calibration_kl_of_a_one_genre_list_by_hand():
     # 70% romance watched, a list of 100% romance: q~ = (0.99 + 0.007, 0.003)
     p = {"romance": 0.7, "action": 0.3}

@@ -79,7 +79,8 @@ def _kl(p: np.ndarray, q: np.ndarray, alpha: float) -> np.ndarray:
     on = p > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(on, p * (np.log(np.where(on, p, 1.0)) - np.log(q_tilde)), 0.0)
-    return terms.sum(axis=-1)
+    # a divergence is never negative; rounding can leave -1e-17 where p == q
+    return np.maximum(terms.sum(axis=-1), 0.0)
 
 
 # --- calibration ----------------------------------------------------------------------
