@@ -80,7 +80,7 @@ def test_calibration_kl_is_infinite_without_smoothing_when_a_genre_is_missing():
         ({"a": 1}, [1], TypeError, "both be mappings"),
         ([], [], ValueError, "empty"),
         ([[1, 2]], [[1, 2]], ValueError, "1-D"),
-        (["x", "y"], [1, 1], TypeError, "numbers"),
+        (["x", "y"], [1, 1], TypeError, "numeric"),
     ],
 )
 def test_calibration_kl_refusals(p, q, error, match):
@@ -276,7 +276,7 @@ def test_concentration_orders_agree():
         ([0, 0, 0], ValueError, "positive total"),
         ([], ValueError, "empty"),
         ([[1, 2], [3, 4]], ValueError, "1-D"),
-        (["a"], TypeError, "numbers"),
+        (["a"], TypeError, "numeric"),
     ],
 )
 def test_concentration_refusals(fn, values, error, match):

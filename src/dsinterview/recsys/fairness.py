@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from dsinterview._validate import check_int
+from dsinterview._validate import as_vector, check_int
 
 __all__ = [
     "calibrated_rerank",
@@ -37,18 +37,7 @@ def _shares(values: Any, name: str) -> np.ndarray:
     """A 1-D, finite, non-negative float array with a positive total (unnormalised)."""
     if isinstance(values, Mapping):
         values = list(values.values())
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{name} must be numbers (an array or a mapping): {exc}"
-        ) from exc
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D; got an array of shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty; it needs at least one value")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite; it holds NaN or infinite values")
+    arr = as_vector(values, name)
     if np.any(arr < 0):
         raise ValueError(
             f"{name} must be non-negative; it holds {int((arr < 0).sum())} negative "
