@@ -268,6 +268,36 @@ def _check_journey_args(
     return n_users, baseline_logit, intent_slope, video_to_search, max_touches
 
 
+def _checked_world(
+    n_users,
+    seed,
+    lift,
+    selection,
+    baseline_logit,
+    intent_slope,
+    video_to_search,
+    max_touches,
+) -> tuple[_World, np.random.Generator, pd.DataFrame]:
+    """Validate the market's arguments and draw its people (for the functions that,
+    unlike :func:`make_journeys`, need no touches)."""
+    n_users, baseline_logit, intent_slope, video_to_search, max_touches = (
+        _check_journey_args(
+            n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
+        )
+    )
+    params = _params(lift, selection)
+    world, rng = _draw_world(
+        n_users,
+        seed,
+        params,
+        baseline_logit,
+        intent_slope,
+        video_to_search,
+        max_touches,
+    )
+    return world, rng, params
+
+
 def make_journeys(
     n_users: int = 300_000,
     seed: int = 7,
@@ -406,16 +436,11 @@ def journey_truth(
         sign-ups) and ``cost_per_incremental``. ``attrs`` holds ``expected_signups``
         (all channels on) and ``baseline_signups`` (all off).
     """
-    n_users, baseline_logit, intent_slope, video_to_search, max_touches = (
-        _check_journey_args(
-            n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
-        )
-    )
-    params = _params(lift, selection)
-    world, _ = _draw_world(
+    world, _, params = _checked_world(
         n_users,
         seed,
-        params,
+        lift,
+        selection,
         baseline_logit,
         intent_slope,
         video_to_search,
@@ -495,21 +520,17 @@ def journey_sets(
     Raises:
         ValueError, TypeError: as :func:`make_journeys`.
     """
-    n_users, baseline_logit, intent_slope, video_to_search, max_touches = (
-        _check_journey_args(
-            n_users, seed, baseline_logit, intent_slope, video_to_search, max_touches
-        )
-    )
-    params = _params(lift, selection)
-    world, rng = _draw_world(
+    world, rng, params = _checked_world(
         n_users,
         seed,
-        params,
+        lift,
+        selection,
         baseline_logit,
         intent_slope,
         video_to_search,
         max_touches,
     )
+    n_users = world.baseline.size
     rng.random(n_users)  # the decision times of make_journeys: keep the stream aligned
     u_convert = rng.random(n_users)
     counts = _touch_counts(world)
