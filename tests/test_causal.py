@@ -123,6 +123,23 @@ def test_iv_matches_linearmodels_and_the_first_stage_f_statsmodels():
     assert ols.params[-1] - (-0.5) > 10 * ols.bse[-1]
 
 
+def test_iv_clustered_matches_linearmodels():
+    y, x, z, w = _iv_data(seed=5, n=600)
+    g = np.random.default_rng(5).integers(0, 30, 600)
+    est = iv_2sls(y, x, z, w, cluster=g)
+    ref = IV2SLS(y, sm.add_constant(w), x, z).fit(
+        cov_type="clustered", clusters=g, debiased=True
+    )
+    np.testing.assert_allclose(est.effect, ref.params.iloc[-1], rtol=1e-10)
+    np.testing.assert_allclose(est.se, ref.std_errors.iloc[-1], rtol=1e-10)
+    with pytest.raises(ValueError, match="one per row"):
+        iv_2sls(y, x, z, w, cluster=g[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        iv_2sls(y, x, z, w, cluster=np.where(g == 0, np.nan, g))
+    with pytest.raises(ValueError, match="at least 2 clusters"):
+        iv_2sls(y, x, z, w, cluster=np.zeros(600))
+
+
 def test_iv_on_cigarettes_matches_linearmodels_with_frames():
     c = load_cigarettes_sw().query("year == 1995").reset_index(drop=True)
     y, x = np.log(c["packs"]), np.log(c["rprice"])

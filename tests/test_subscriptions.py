@@ -40,11 +40,11 @@ def test_panel_prices_and_truth(world):
     assert len(panel) == T * M * 2
     m = markets.set_index("market")
     first = panel[(panel["month"] == 0) & (panel["segment"] == "heavy")]
-    never = first["market"].map(m["vat_month"] != 0)
+    never = first["market"].astype(str).map(m["vat_month"] != 0)
     # before any increase or tax, the price is the list price less the promotion
     np.testing.assert_allclose(
         first.loc[never, "price"],
-        first.loc[never, "market"].map(m["p0"]) - first.loc[never, "promo_usd"],
+        first.loc[never, "market"].astype(str).map(m["p0"]) - first.loc[never, "promo_usd"],
     )
     # grandfathering: the full increase is billed grandfather_months after it starts
     g = PRICE_PARAMS["grandfather_months"]
@@ -56,7 +56,7 @@ def test_panel_prices_and_truth(world):
     assert lp[s] == pytest.approx(raised["p0"] + raised["increase_usd"] / g)
     assert lp[s + g - 1] == pytest.approx(raised["p0"] + raised["increase_usd"])
     # the truth: no increase, no difference; an increase raises churn by beta * delta
-    same = panel["market"].map(m["increase_month"] < 0)
+    same = panel["market"].astype(str).map(m["increase_month"] < 0).astype(bool)
     np.testing.assert_allclose(
         panel.loc[same, "true_churn"], panel.loc[same, "true_churn_no_increase"]
     )

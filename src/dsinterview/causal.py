@@ -147,14 +147,18 @@ def _as_columns(a: Any, name: str, n: int) -> np.ndarray:
     return arr
 
 
-def iv_2sls(y: Any, endog: Any, instruments: Any, exog: Any = None) -> Estimate:
+def iv_2sls(
+    y: Any, endog: Any, instruments: Any, exog: Any = None, *, cluster: Any = None
+) -> Estimate:
     """Two-stage least squares for one endogenous regressor, with an intercept.
 
     The first stage regresses ``endog`` on the intercept, ``exog`` and the
     ``instruments``; the second regresses ``y`` on the intercept, ``exog`` and the
     first stage's fitted ``endog``. The standard error is the classical 2SLS one,
     ``s^2 (Xhat' Xhat)^-1`` with ``s^2`` from the residuals ``y - X b`` (on the actual
-    ``endog``) over ``n - k``. ``first_stage_f`` is the F statistic of the excluded
+    ``endog``) over ``n - k``; with ``cluster``, the cluster-robust sandwich on
+    ``Xhat`` (CR1, ``G / (G - 1) * (n - 1) / (n - k)``, as linearmodels'
+    ``cov_type="clustered", debiased=True``). ``first_stage_f`` is the F statistic of the excluded
     instruments in the first stage: below about 10, the instruments are weak, 2SLS is
     biased toward OLS and its interval is unreliable (Staiger and Stock 1997).
 
@@ -163,6 +167,9 @@ def iv_2sls(y: Any, endog: Any, instruments: Any, exog: Any = None) -> Estimate:
         endog: the endogenous regressor, 1-D.
         instruments: the excluded instruments, 1-D or 2-D (array or DataFrame).
         exog: exogenous controls, 1-D or 2-D, or ``None``; the intercept is added.
+        cluster: a cluster label per row (a market), or ``None`` for the classical
+            standard error. Use it whenever errors are correlated within units, as in
+            a panel; the first-stage F stays the classical one.
 
     Returns:
         An :class:`Estimate` of the coefficient of ``endog``, with ``first_stage_f``.
@@ -171,7 +178,8 @@ def iv_2sls(y: Any, endog: Any, instruments: Any, exog: Any = None) -> Estimate:
         TypeError: for non-numeric input.
         ValueError: for NaN or infinite values, mismatched lengths, no instrument
             (fewer instruments than endogenous regressors), instruments that are
-            collinear with the controls, or too few rows.
+            collinear with the controls, too few rows, or ``cluster`` labels of the
+            wrong length, with NaN or fewer than two clusters.
     """
     y = as_vector(y, "y")
     n = y.size
@@ -207,7 +215,18 @@ def iv_2sls(y: Any, endog: Any, instruments: Any, exog: Any = None) -> Estimate:
     XhX_inv = np.linalg.pinv(Xhat.T @ Xhat)
     beta = XhX_inv @ Xhat.T @ y
     resid = y - X @ beta
-    cov = XhX_inv * (resid @ resid) / (n - k)
+    if cluster is None:
+        cov = XhX_inv * (resid @ resid) / (n - k)
+    else:
+        labels = pd.Series(np.asarray(cluster).ravel())
+        if labels.size != n:
+            raise ValueError(
+                f"cluster has {labels.size} labels but y has {n}; give one per row"
+            )
+        if labels.isna().any():
+            raise ValueError("cluster has NaN labels")
+        groups = pd.factorize(labels)[0]
+        cov = _cluster_cov(Xhat, resid, groups, XhX_inv, "cr1", (n - 1) / (n - k))
     # first-stage F of the excluded instruments: (RSS_r - RSS_u) / q over RSS_u / dof
     rss_u = float(((x - xhat) ** 2).sum())
     restricted, *_ = np.linalg.lstsq(W, x, rcond=None)

@@ -208,7 +208,8 @@ def make_price_panel(
         params: the same ``params`` the markets were made with.
 
     Returns:
-        One row per market, month and segment: ``market``, ``month``, ``segment``,
+        One row per market (in the order of ``markets``), month and segment
+        (heavy, light): ``market`` and ``segment`` (categorical), ``month``, ``segment``,
         ``members``, ``churners``, ``price`` (mean USD paid per member),
         ``list_price`` (the list price members are billed, grandfathering included,
         before tax and promotions), ``vat_usd`` (the tax on the bill), ``promo_usd``
@@ -246,7 +247,7 @@ def make_price_panel(
     price = list_price + vat - promo
     price_no = p0 + np.where(taxed, rate * p0, 0.0) - promo  # without the increase
     season = p["season_amplitude"] * np.sin(2 * np.pi * t / 12)
-    frames = []
+    cols: dict[str, list[np.ndarray]] = {}
     for seg, mult, share in (
         ("heavy", p["heavy_churn"], 1 - markets["light_share"].to_numpy()),
         ("light", p["light_churn"], markets["light_share"].to_numpy()),
@@ -257,26 +258,29 @@ def make_price_panel(
         h_no = np.minimum(np.exp(base + beta * (price_no - p0)), 0.99)
         n = np.round(markets["members"].to_numpy() * share).astype(int)
         n = np.broadcast_to(n[None, :], (T, M))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "market": np.tile(markets["market"].to_numpy(), T),
-                    "month": np.repeat(np.arange(T), M),
-                    "segment": seg,
-                    "members": n.ravel(),
-                    "churners": rng.binomial(n, h).ravel(),
-                    "price": price.ravel(),
-                    "list_price": list_price.ravel(),
-                    "vat_usd": vat.ravel(),
-                    "promo_usd": promo.ravel(),
-                    "true_churn": h.ravel(),
-                    "true_churn_no_increase": h_no.ravel(),
-                    "beta": np.broadcast_to(beta, (T, M)).ravel(),
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["market", "month", "segment"], ignore_index=True)
+        for name, a in (
+            ("members", n),
+            ("churners", rng.binomial(n, h)),
+            ("price", price),
+            ("list_price", list_price),
+            ("vat_usd", vat),
+            ("promo_usd", promo),
+            ("true_churn", h),
+            ("true_churn_no_increase", h_no),
+            ("beta", np.broadcast_to(beta, (T, M))),
+        ):
+            cols.setdefault(name, []).append(a.T)  # (markets, months)
+    # rows in the order market (as in ``markets``), month, segment
+    out = {
+        "market": pd.Categorical.from_codes(
+            np.repeat(np.arange(M), T * 2), markets["market"].to_numpy()
+        ),
+        "month": np.tile(np.repeat(np.arange(T), 2), M),
+        "segment": pd.Categorical.from_codes(np.tile([0, 1], M * T), SEGMENTS),
+    }
+    for name, (heavy, light) in cols.items():
+        out[name] = np.stack([heavy, light], axis=-1).ravel()
+    return pd.DataFrame(out)
 
 
 def make_price_test(
@@ -297,7 +301,7 @@ def make_price_test(
     test, so the month they cancel is geometric.
 
     Returns:
-        One row per member: ``market``, ``segment``, ``arm``, ``price``, ``churned``
+        One row per member: ``market``, ``segment`` (both categorical), ``arm``, ``price``, ``churned``
         (cancelled within the horizon), ``months`` (months subscribed within the
         horizon, the cancelling month included) and the truth ``hazard_0`` and
         ``hazard_1``, the member's monthly hazard under each arm.
@@ -316,32 +320,29 @@ def make_price_test(
     if test.empty:
         raise ValueError("no market is flagged test_market")
     rng = np.random.default_rng(seed)
-    frames = []
-    for _, m in test.iterrows():
-        n = 2 * n_per_arm
-        arm = rng.permutation(np.repeat([0, 1], n_per_arm))
-        light = rng.random(n) < m["light_share"]
-        mult = np.where(light, p["light_churn"], p["heavy_churn"])
-        beta = np.where(light, m["beta_light"], m["beta_heavy"])
-        h0 = np.minimum(np.exp(m["log_h0"]) * mult, 0.99)
-        h1 = np.minimum(h0 * np.exp(beta * delta_usd), 0.99)
-        h = np.where(arm == 1, h1, h0)
-        month = rng.geometric(h)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "market": m["market"],
-                    "segment": np.where(light, "light", "heavy"),
-                    "arm": arm,
-                    "price": m["p0"] + delta_usd * arm,
-                    "churned": month <= horizon,
-                    "months": np.minimum(month, horizon),
-                    "hazard_0": h0,
-                    "hazard_1": h1,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+    n = 2 * n_per_arm
+    arm = np.concatenate(
+        [rng.permutation(np.repeat([0, 1], n_per_arm)) for _ in range(len(test))]
+    )
+    m = test.loc[test.index.repeat(n)].reset_index(drop=True)
+    light = rng.random(arm.size) < m["light_share"].to_numpy()
+    mult = np.where(light, p["light_churn"], p["heavy_churn"])
+    beta = np.where(light, m["beta_light"], m["beta_heavy"])
+    h0 = np.minimum(np.exp(m["log_h0"].to_numpy()) * mult, 0.99)
+    h1 = np.minimum(h0 * np.exp(beta * delta_usd), 0.99)
+    month = rng.geometric(np.where(arm == 1, h1, h0))
+    return pd.DataFrame(
+        {
+            "market": pd.Categorical(m["market"].to_numpy(), categories=test["market"]),
+            "segment": pd.Categorical.from_codes(light.astype(int), SEGMENTS),
+            "arm": arm,
+            "price": m["p0"].to_numpy() + delta_usd * arm,
+            "churned": month <= horizon,
+            "months": np.minimum(month, horizon),
+            "hazard_0": h0,
+            "hazard_1": h1,
+        }
+    )
 
 
 def price_test_truth(test: pd.DataFrame, delta_usd: float, horizon: int = 6) -> float:
