@@ -44,7 +44,8 @@ def test_panel_prices_and_truth(world):
     # before any increase or tax, the price is the list price less the promotion
     np.testing.assert_allclose(
         first.loc[never, "price"],
-        first.loc[never, "market"].astype(str).map(m["p0"]) - first.loc[never, "promo_usd"],
+        first.loc[never, "market"].astype(str).map(m["p0"])
+        - first.loc[never, "promo_usd"],
     )
     # grandfathering: the full increase is billed grandfather_months after it starts
     g = PRICE_PARAMS["grandfather_months"]

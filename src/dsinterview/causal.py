@@ -66,6 +66,29 @@ def _binary(values: pd.Series, name: str) -> np.ndarray:
     return v.to_numpy(dtype=float)
 
 
+def _covariance(
+    X: np.ndarray,
+    resid: np.ndarray,
+    bread: np.ndarray,
+    labels: pd.Series | None,
+    name: str,
+) -> np.ndarray:
+    """Classical ``s^2 bread`` (``s^2`` over ``n - k``), or with cluster ``labels`` the
+    CR1 sandwich of :func:`dsinterview.did._cluster_cov` with the factor
+    ``(n - 1) / (n - k)``."""
+    n, k = X.shape
+    if labels is None:
+        return bread * (resid @ resid) / (n - k)
+    if labels.size != n:
+        raise ValueError(
+            f"{name} has {labels.size} labels for {n} rows; give one per row"
+        )
+    if labels.isna().any():
+        raise ValueError(f"{name} has NaN cluster labels")
+    groups = pd.factorize(labels)[0]
+    return _cluster_cov(X, resid, groups, bread, "cr1", (n - 1) / (n - k))
+
+
 def did(
     df: pd.DataFrame,
     *,
@@ -113,18 +136,10 @@ def did(
                     "design needs observations"
                 )
     X = np.column_stack([np.ones_like(y), d, p, d * p])
-    n, k = X.shape
     XtX_inv = np.linalg.inv(X.T @ X)
     beta = XtX_inv @ X.T @ y
-    resid = y - X @ beta
-    if cluster is None:
-        cov = XtX_inv * (resid @ resid) / (n - k)
-    else:
-        labels = df[cluster]
-        if labels.isna().any():
-            raise ValueError(f"column {cluster!r} has NaN cluster labels")
-        groups = pd.factorize(labels)[0]
-        cov = _cluster_cov(X, resid, groups, XtX_inv, "cr1", (n - 1) / (n - k))
+    labels = None if cluster is None else df[cluster]
+    cov = _covariance(X, y - X @ beta, XtX_inv, labels, f"column {cluster!r}")
     return Estimate.normal(beta[3], np.sqrt(cov[3, 3]))
 
 
@@ -158,9 +173,10 @@ def iv_2sls(
     ``s^2 (Xhat' Xhat)^-1`` with ``s^2`` from the residuals ``y - X b`` (on the actual
     ``endog``) over ``n - k``; with ``cluster``, the cluster-robust sandwich on
     ``Xhat`` (CR1, ``G / (G - 1) * (n - 1) / (n - k)``, as linearmodels'
-    ``cov_type="clustered", debiased=True``). ``first_stage_f`` is the F statistic of the excluded
-    instruments in the first stage: below about 10, the instruments are weak, 2SLS is
-    biased toward OLS and its interval is unreliable (Staiger and Stock 1997).
+    ``cov_type="clustered", debiased=True``). ``first_stage_f`` is the F statistic of
+    the excluded instruments in the first stage: below about 10, the instruments are
+    weak, 2SLS is biased toward OLS and its interval is unreliable (Staiger and Stock
+    1997).
 
     Args:
         y: the outcome, 1-D (array or Series).
@@ -199,7 +215,6 @@ def iv_2sls(
         W = np.column_stack([W, _as_columns(exog, "exog", n)])
     Z = np.column_stack([W, Zx])
     X = np.column_stack([W, x])
-    k = X.shape[1]
     if n <= Z.shape[1]:
         raise ValueError(
             f"{n} rows cannot identify {Z.shape[1]} first-stage coefficients"
@@ -215,18 +230,8 @@ def iv_2sls(
     XhX_inv = np.linalg.pinv(Xhat.T @ Xhat)
     beta = XhX_inv @ Xhat.T @ y
     resid = y - X @ beta
-    if cluster is None:
-        cov = XhX_inv * (resid @ resid) / (n - k)
-    else:
-        labels = pd.Series(np.asarray(cluster).ravel())
-        if labels.size != n:
-            raise ValueError(
-                f"cluster has {labels.size} labels but y has {n}; give one per row"
-            )
-        if labels.isna().any():
-            raise ValueError("cluster has NaN labels")
-        groups = pd.factorize(labels)[0]
-        cov = _cluster_cov(Xhat, resid, groups, XhX_inv, "cr1", (n - 1) / (n - k))
+    labels = None if cluster is None else pd.Series(np.asarray(cluster).ravel())
+    cov = _covariance(Xhat, resid, XhX_inv, labels, "cluster")
     # first-stage F of the excluded instruments: (RSS_r - RSS_u) / q over RSS_u / dof
     rss_u = float(((x - xhat) ** 2).sum())
     restricted, *_ = np.linalg.lstsq(W, x, rcond=None)

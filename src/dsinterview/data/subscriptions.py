@@ -209,7 +209,7 @@ def make_price_panel(
 
     Returns:
         One row per market (in the order of ``markets``), month and segment
-        (heavy, light): ``market`` and ``segment`` (categorical), ``month``, ``segment``,
+        (heavy, light): ``market`` and ``segment`` (categorical), ``month``,
         ``members``, ``churners``, ``price`` (mean USD paid per member),
         ``list_price`` (the list price members are billed, grandfathering included,
         before tax and promotions), ``vat_usd`` (the tax on the bill), ``promo_usd``
@@ -301,10 +301,10 @@ def make_price_test(
     test, so the month they cancel is geometric.
 
     Returns:
-        One row per member: ``market``, ``segment`` (both categorical), ``arm``, ``price``, ``churned``
-        (cancelled within the horizon), ``months`` (months subscribed within the
-        horizon, the cancelling month included) and the truth ``hazard_0`` and
-        ``hazard_1``, the member's monthly hazard under each arm.
+        One row per member: ``market``, ``segment`` (both categorical), ``arm``,
+        ``price``, ``churned`` (cancelled within the horizon), ``months`` (months
+        subscribed within the horizon, the cancelling month included) and the truth
+        ``hazard_0`` and ``hazard_1``, the member's monthly hazard under each arm.
 
     Raises:
         TypeError, ValueError: for ``markets`` without its columns or no test market,
