@@ -17,29 +17,16 @@ comparison; that is why interleaving needs far fewer members than an A/B test.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from numbers import Integral
 from typing import Any
 
 import numpy as np
 
-from dsinterview._validate import check_int
+from dsinterview._validate import check_int, check_seed
 from dsinterview.ranking import _as_ranking
 
 __all__ = ["preference", "team_draft", "team_draft_many"]
 
 TEAMS = ("A", "B")
-
-
-def _rng(seed: Any) -> np.random.Generator:
-    if not (
-        seed is None
-        or isinstance(seed, np.random.Generator)
-        or (isinstance(seed, Integral) and not isinstance(seed, bool))
-    ):
-        raise TypeError(
-            f"seed must be an int, a numpy Generator or None; got {type(seed).__name__}"
-        )
-    return np.random.default_rng(seed)
 
 
 def team_draft(
@@ -66,7 +53,7 @@ def team_draft(
     a = _as_ranking(a, "a")
     b = _as_ranking(b, "b")
     length = check_int(length, "length", minimum=1)
-    rng = _rng(seed)
+    rng = check_seed(seed)
     shown: list = []
     teams: dict = {}
     lists = (a, b)
@@ -187,7 +174,7 @@ def team_draft_many(
             "every member"
         )
     length = check_int(length, "length", minimum=1)
-    rng = _rng(seed)
+    rng = check_seed(seed)
     n = a.shape[0]
     rows = np.arange(n)
     is_shown = np.zeros((n, int(max(a.max(), b.max())) + 1), dtype=bool)
