@@ -40,6 +40,13 @@ def team_draft(
     not yet shown. The draft stops when ``length`` items are shown or both rankings are
     exhausted; once one ranking is exhausted the other picks alone.
 
+    The last rule departs from Radlinski, Kurup and Joachims (2008), whose draft stops
+    as soon as *either* ranking is exhausted. Filling the row with the remaining ranker
+    keeps the row full, but those extra picks all go to one team, so the balance of
+    picks (and the fairness of the credit) holds only for the positions drafted while
+    both rankings still had items. With rankings at least ``length`` long, the two
+    rules give the same rows.
+
     Returns:
         ``(shown, teams)``: the interleaved list, and a dict mapping every item shown to
         ``"A"`` or ``"B"``, the ranker that picked it (its team, for crediting clicks).
