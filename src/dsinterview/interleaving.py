@@ -152,6 +152,19 @@ def _as_rows(x: Any, name: str) -> np.ndarray:
     return arr
 
 
+def _row_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Recode each row's items as small integers (their rank among the row's distinct
+    items), so that an item shared by both rankings gets the same code and the
+    bookkeeping costs members x (len(a) + len(b)), whatever the item ids are."""
+    both = np.concatenate([a, b], axis=1)
+    order = np.argsort(both, axis=1, kind="stable")
+    ordered = np.take_along_axis(both, order, axis=1)
+    new = np.c_[np.zeros(len(both), dtype=bool), ordered[:, 1:] != ordered[:, :-1]]
+    codes = np.empty_like(order)
+    np.put_along_axis(codes, order, np.cumsum(new, axis=1), axis=1)
+    return codes[:, : a.shape[1]], codes[:, a.shape[1] :]
+
+
 def team_draft_many(
     a: Any, b: Any, length: int, *, seed: int | np.random.Generator | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -160,7 +173,9 @@ def team_draft_many(
     Row ``i`` of ``a`` and of ``b`` are the two rankings of member ``i``, as
     non-negative integer item indices (the two may have different lengths). Each row is
     drafted exactly as :func:`team_draft` does, with one coin per member and round;
-    the loop runs over the ``length`` positions, not over the members.
+    the loop runs over the ``length`` positions, not over the members. Item ids may be
+    any non-negative integers (catalogue ids): memory grows with members times the
+    rankings' lengths, not with the largest id.
 
     Returns:
         ``(shown, team)``, both members x ``length``: the item at each position
@@ -184,17 +199,18 @@ def team_draft_many(
     rng = check_seed(seed)
     n = a.shape[0]
     rows = np.arange(n)
-    is_shown = np.zeros((n, int(max(a.max(), b.max())) + 1), dtype=bool)
+    code_a, code_b = _row_codes(a, b)
+    is_shown = np.zeros((n, a.shape[1] + b.shape[1]), dtype=bool)
     shown = np.full((n, length), -1, dtype=np.int64)
     team = np.full((n, length), -1, dtype=np.int8)
     picks_a = np.zeros(n, dtype=np.int64)
     picks_b = np.zeros(n, dtype=np.int64)
     for pos in range(length):
-        free_a = ~np.take_along_axis(is_shown, a, axis=1)
-        free_b = ~np.take_along_axis(is_shown, b, axis=1)
+        free_a = ~np.take_along_axis(is_shown, code_a, axis=1)
+        free_b = ~np.take_along_axis(is_shown, code_b, axis=1)
         left_a, left_b = free_a.any(axis=1), free_b.any(axis=1)
-        next_a = a[rows, free_a.argmax(axis=1)]
-        next_b = b[rows, free_b.argmax(axis=1)]
+        at_a, at_b = free_a.argmax(axis=1), free_b.argmax(axis=1)
+        next_a, next_b = a[rows, at_a], b[rows, at_b]
         coin = rng.random(n) < 0.5
         pick_a = np.where(picks_a == picks_b, coin, picks_a < picks_b)
         pick_a = np.where(left_a & left_b, pick_a, left_a)
@@ -202,7 +218,8 @@ def team_draft_many(
         item = np.where(pick_a, next_a, next_b)
         shown[active, pos] = item[active]
         team[active, pos] = np.where(pick_a[active], 0, 1)
-        is_shown[rows[active], item[active]] = True
+        code = np.where(pick_a, code_a[rows, at_a], code_b[rows, at_b])
+        is_shown[rows[active], code[active]] = True
         picks_a += pick_a & active
         picks_b += ~pick_a & active
     return shown, team
