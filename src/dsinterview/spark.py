@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dsinterview._validate import check_int, check_real
-from dsinterview.events import _as_gap
+from dsinterview.events import _as_gap, _check_pairing
 from dsinterview.sampling import _GAMMA, _MIX1, _MIX2
 
 if TYPE_CHECKING:  # pyspark is imported only when a function runs
@@ -299,17 +299,7 @@ def time_between(
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, str):
-            raise TypeError(
-                f"{name} must be an event type (a string); got {type(value).__name__}"
-            )
-    if start == end:
-        raise ValueError(
-            f"start and end are both {start!r}; pairing an event with itself gives zero"
-        )
-    if by in ("start_ts", "end_ts", "seconds"):
-        raise ValueError(f"by must not be named {by!r}: the output has that column")
+    _check_pairing(start, end, by)
     _check_log(events, [by, ts, event], ts)
     ahead = (
         Window.partitionBy(by)
