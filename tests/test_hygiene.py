@@ -230,6 +230,29 @@ def test_every_glue_reference_is_glued(path):
     )
 
 
+def test_the_loop_page_comes_first_and_links_every_chapter():
+    """'The loop' (the-interview-loop.md) opens the book, before the first numbered
+    part, and its study plan links every chapter: with a {doc} link, or, for a chapter
+    written on another branch, a `<!-- LINK: chapters/<name> -->` marker to turn into
+    one after merging."""
+    files = _toc_files()
+    assert files[1] == "the-interview-loop", (
+        "_toc.yml must list the-interview-loop first, in its own part before the "
+        f"first numbered part; it lists {files[1]!r} first"
+    )
+    page = (ROOT / "the-interview-loop.md").read_text(encoding="utf-8")
+    missing = [
+        path.stem
+        for path in CHAPTERS
+        if f"{{doc}}`chapters/{path.stem}`" not in page
+        and f"<!-- LINK: chapters/{path.stem} -->" not in page
+    ]
+    assert not missing, (
+        f"the-interview-loop.md does not link {missing}: add each to the study plan "
+        "under the round it prepares, as {doc}`chapters/<name>`"
+    )
+
+
 SPARK_CHAPTER = "spark-at-streaming-scale"
 #: What counts as talking about Spark: the engine (Spark, PySpark, Spark SQL, MLlib's
 #: home), Hive and HiveQL, or Spark code (``spark.``, ``pyspark``).

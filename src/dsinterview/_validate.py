@@ -118,3 +118,24 @@ def check_columns(df: Any, columns: Collection[str], name: str = "df") -> None:
             f"{name} is missing the column(s) {missing}; it has "
             f"{list(map(str, df.columns))}"
         )
+
+
+def as_scores_labels(scores: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return model ``scores`` (1-D, non-empty, no NaN; infinities allowed, they still
+    rank) and 0/1 ``labels`` of the same length as float arrays."""
+    try:
+        s = np.asarray(scores, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"scores must be numeric: {exc}") from exc
+    if s.ndim != 1 or s.size == 0:
+        raise ValueError("scores must be a non-empty 1-D array")
+    if np.isnan(s).any():
+        raise ValueError("scores has NaN; score every row")
+    y = as_vector(labels, "labels")
+    if y.size != s.size:
+        raise ValueError(
+            f"labels has {y.size} entries but scores has {s.size}; they must match"
+        )
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError("labels must be 0 or 1")
+    return s, y

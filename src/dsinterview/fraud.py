@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dsinterview._validate import as_vector, check_columns, check_int, check_real
+from dsinterview._validate import (
+    as_scores_labels,
+    check_columns,
+    check_int,
+    check_real,
+)
 
 __all__ = [
     "entity_precision_at_k",
@@ -152,18 +157,6 @@ def linked_accounts(
     return pd.Series(ids, index=pd.Index(accounts, name=account), name="component")
 
 
-def _scores_labels(scores: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
-    s = np.asarray(scores, dtype=float)
-    if s.ndim != 1 or s.size == 0:
-        raise ValueError("scores must be a non-empty 1-D array")
-    if np.isnan(s).any():
-        raise ValueError("scores has NaN; score every row")
-    y = as_vector(labels, "labels", n=s.size)
-    if not np.isin(y, (0, 1)).all():
-        raise ValueError("labels must be 0 or 1")
-    return s, y
-
-
 def _top_k(s: np.ndarray, k: int) -> np.ndarray:
     # the k highest scores; ties broken by position, so the answer is deterministic
     return np.lexsort((np.arange(s.size), -s))[:k]
@@ -177,7 +170,7 @@ def precision_at_k(scores: Any, labels: Any, k: int) -> float:
             not in 1..len(scores).
         TypeError: if ``k`` is not an integer.
     """
-    s, y = _scores_labels(scores, labels)
+    s, y = as_scores_labels(scores, labels)
     k = check_int(k, "k", minimum=1)
     if k > s.size:
         raise ValueError(f"k = {k} exceeds the {s.size} rows scored")
@@ -193,7 +186,7 @@ def entity_precision_at_k(entities: Any, scores: Any, labels: Any, k: int) -> fl
         ValueError: as :func:`precision_at_k`, if ``entities`` differs in length, or
             ``k`` exceeds the number of entities.
     """
-    s, y = _scores_labels(scores, labels)
+    s, y = as_scores_labels(scores, labels)
     ent = np.asarray(entities)
     if ent.shape != s.shape:
         raise ValueError(

@@ -27,6 +27,13 @@ from dsinterview.data._registry import (
     register,
     sha256_of,
 )
+from dsinterview.data.catalogue import (
+    LoggedPlays,
+    TasteWorld,
+    make_logged_plays,
+    make_taste_world,
+    simulate_feedback_loop,
+)
 from dsinterview.data.classification import make_logistic_regression
 from dsinterview.data.event_log import EventLog, make_event_log
 from dsinterview.data.experiments import (
@@ -117,4 +124,9 @@ __all__ = [
     "sha256_of",
     "ViewingData",
     "make_viewing_histories",
+    "LoggedPlays",
+    "TasteWorld",
+    "make_logged_plays",
+    "make_taste_world",
+    "simulate_feedback_loop",
 ]
