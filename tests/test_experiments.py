@@ -309,3 +309,62 @@ def test_quantile_effect_is_deterministic_under_a_seed():
 def test_quantile_effect_refuses(t, c, q, kwargs, error):
     with pytest.raises(error):
         ex.quantile_effect(t, c, q, **kwargs)
+
+
+# ------------------------------------------------------------------- effect_from_sums
+def _sums(y, x, t):
+    import pandas as pd
+
+    rows = []
+    for arm in (0, 1):
+        a, b = y[t == arm], x[t == arm]
+        rows.append(
+            {
+                "n": a.size,
+                "sy": a.sum(),
+                "syy": (a * a).sum(),
+                "sx": b.sum(),
+                "sxx": (b * b).sum(),
+                "sxy": (a * b).sum(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_effect_from_sums_equals_the_member_level_estimates():
+    rng = np.random.default_rng(5)
+    n = 4000
+    t = rng.integers(0, 2, n)
+    x = rng.gamma(2.0, 3.0, n)
+    y = 0.8 * x + rng.normal(0, 2, n) + 0.5 * t
+    out = ex.effect_from_sums(_sums(y, x, t))
+    a, b = y[t == 1], y[t == 0]
+    welch = stats.ttest_ind(a, b, equal_var=False)
+    se = (a.mean() - b.mean()) / welch.statistic  # SciPy's Welch standard error
+    np.testing.assert_allclose(out["diff"], a.mean() - b.mean(), rtol=1e-10)
+    np.testing.assert_allclose(out["se"], se, rtol=1e-10)
+    adj = ex.cuped(y, x)
+    adj1, adj0 = adj[t == 1], adj[t == 0]
+    np.testing.assert_allclose(out["diff_cuped"], adj1.mean() - adj0.mean(), rtol=1e-9)
+    se_cuped = np.sqrt(adj1.var(ddof=1) / adj1.size + adj0.var(ddof=1) / adj0.size)
+    np.testing.assert_allclose(out["se_cuped"], se_cuped, rtol=1e-9)
+    assert out["se_cuped"] < out["se"]  # x predicts y: CUPED removes variance
+
+
+def test_effect_from_sums_refuses_bad_input():
+    import pandas as pd
+
+    good = _sums(np.arange(6.0), np.array([1.0, 3, 2, 5, 4, 6]), np.array([0, 1] * 3))
+    with pytest.raises(TypeError, match="DataFrame"):
+        ex.effect_from_sums(good.to_numpy())
+    with pytest.raises(ValueError, match="missing"):
+        ex.effect_from_sums(good.drop(columns="sxy"))
+    with pytest.raises(ValueError, match="two in all"):
+        ex.effect_from_sums(pd.concat([good, good]))
+    with pytest.raises(ValueError, match="at least two members"):
+        ex.effect_from_sums(good.assign(n=[1, 3]))
+    with pytest.raises(ValueError, match="finite"):
+        ex.effect_from_sums(good.assign(sy=[np.nan, 1.0]))
+    const = _sums(np.arange(6.0), np.ones(6), np.array([0, 1] * 3))
+    with pytest.raises(ValueError, match="constant"):
+        ex.effect_from_sums(const)

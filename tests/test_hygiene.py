@@ -251,3 +251,60 @@ def test_the_loop_page_comes_first_and_links_every_chapter():
         f"the-interview-loop.md does not link {missing}: add each to the study plan "
         "under the round it prepares, as {doc}`chapters/<name>`"
     )
+
+
+SPARK_CHAPTER = "spark-at-streaming-scale"
+#: What counts as talking about Spark: the engine (Spark, PySpark, Spark SQL, MLlib's
+#: home), Hive and HiveQL, or Spark code (``spark.``, ``pyspark``).
+_SPARK = re.compile(r"\b(?:py)?spark\b|\bhive(?:ql)?\b|\bspark\.", re.IGNORECASE)
+
+
+def _streaming_scale_section(nb: dict) -> str:
+    """The text of the '## At streaming scale' section: its Markdown, from the heading
+    to the next '## ' heading, and the code cells in between."""
+    parts, inside = [], False
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        if cell["cell_type"] != "markdown":
+            if inside:
+                parts.append(src)
+            continue
+        for line in src.splitlines():
+            if line.startswith("## "):
+                inside = line[3:].startswith("At streaming scale")
+            if inside:
+                parts.append(line)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in CHAPTERS if p.stem != SPARK_CHAPTER], ids=lambda p: p.stem
+)
+def test_streaming_scale_sections_on_spark_link_to_the_spark_chapter(path):
+    """A section that shows or names Spark (or Hive) points the reader to the chapter
+    where the book runs it on Spark."""
+    section = _streaming_scale_section(_load(path))
+    if not _SPARK.search(section):
+        return
+    assert f"{{doc}}`{SPARK_CHAPTER}`" in section, (
+        f"{path.name}'s '## At streaming scale' section talks about Spark or Hive but "
+        f"does not link to the chapter that runs the book's pipelines on Spark: add "
+        f"{{doc}}`{SPARK_CHAPTER}` to its Markdown"
+    )
+
+
+def test_the_spark_link_check_reads_the_section_only():
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["## Intro\n", "Spark here\n"]},
+            {"cell_type": "markdown", "source": ["## At streaming scale\n", "Hive.\n"]},
+            {"cell_type": "code", "source": ["spark.sql('SELECT 1')"]},
+            {"cell_type": "markdown", "source": ["more\n", "## Pitfalls\n", "x\n"]},
+        ]
+    }
+    section = _streaming_scale_section(nb)
+    assert "Hive." in section and "spark.sql" in section and "more" in section
+    assert "Spark here" not in section and "Pitfalls" not in section
+    assert _SPARK.search("df = spark.read.parquet(p)")
+    assert _SPARK.search("in PySpark") and _SPARK.search("a HiveQL query")
+    assert not _SPARK.search("a sparkline") and not _SPARK.search("archive")

@@ -47,6 +47,24 @@ def test_bench_reports_wall_time_and_peak_memory(notebook):
     )  # a Python kernel needs tens of MB, not kB or GB
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_bench_counts_a_child_process_that_is_still_running(tmp_path):
+    """Spark's JVM runs until the kernel exits: its memory must count too."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import subprocess, sys, time\n"
+            "child = subprocess.Popen([sys.executable, '-c', "
+            "'x = bytearray(300_000_000); import time; time.sleep(20)'])\n"
+            "time.sleep(3)"
+        ),
+    ]
+    path = tmp_path / "child.ipynb"
+    nbformat.write(nb, path)
+    _, peak_mb = bench.bench(path)
+    assert peak_mb > 300  # the child's 300 MB plus the kernel's own
+
+
 def test_tree_hash_tracks_what_notebooks_compute_with(tmp_path):
     import tree_hash
 

@@ -81,6 +81,22 @@ def _check_log(events: Any, columns: list[str], ts: str) -> None:
             )
 
 
+def _check_pairing(start: Any, end: Any, by: str) -> None:
+    """Refuse event types that are not two different strings, and a key named like an
+    output column."""
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, str):
+            raise TypeError(
+                f"{name} must be an event type (a string); got {type(value).__name__}"
+            )
+    if start == end:
+        raise ValueError(
+            f"start and end are both {start!r}; pairing an event with itself gives zero"
+        )
+    if by in _OUTPUT:
+        raise ValueError(f"by must not be named {by!r}: the output has that column")
+
+
 def time_between(
     events: pd.DataFrame,
     *,
@@ -117,17 +133,7 @@ def time_between(
             ``start == end``, ``by`` clashes with an output column, or ``start`` or
             ``end`` never occurs.
     """
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, str):
-            raise TypeError(
-                f"{name} must be an event type (a string); got {type(value).__name__}"
-            )
-    if start == end:
-        raise ValueError(
-            f"start and end are both {start!r}; pairing an event with itself gives zero"
-        )
-    if by in _OUTPUT:
-        raise ValueError(f"by must not be named {by!r}: the output has that column")
+    _check_pairing(start, end, by)
     _check_log(events, [by, ts, event], ts)
     for name, value in (("start", start), ("end", end)):
         if not (events[event] == value).any():

@@ -6,6 +6,9 @@ and quantile inference.
 - :func:`srm_test`: the sample-ratio-mismatch check, a chi-square goodness of fit of the
   arm counts against the designed shares.
 - :func:`cuped`: variance reduction with a pre-period covariate (Deng et al. 2013).
+- :func:`effect_from_sums`: the difference in means and the CUPED estimate, with their
+  standard errors, from a few sums per arm (what a warehouse or Spark computes in one
+  scan).
 - :func:`always_valid_pvalues`: the normal-mixture sequential probability ratio test
   (mSPRT) of Johari et al., whose p-values stay valid however often they are looked at.
 - :func:`quantile_effect`: a difference of quantiles with a bootstrap percentile
@@ -23,11 +26,18 @@ from typing import Any
 import numpy as np
 from scipy import optimize, stats
 
-from dsinterview._validate import as_vector, check_int, check_real, check_seed
+from dsinterview._validate import (
+    as_vector,
+    check_columns,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 __all__ = [
     "always_valid_pvalues",
     "cuped",
+    "effect_from_sums",
     "quantile_effect",
     "sample_size",
     "srm_test",
@@ -200,6 +210,59 @@ def cuped(
         )
     theta = float(xc @ (y - y.mean())) / var_x
     return y - theta * xc
+
+
+SUMS = ("n", "sy", "syy", "sx", "sxx", "sxy")
+
+
+def effect_from_sums(sums: Any) -> dict[str, float]:
+    """Treatment minus control, plain and CUPED, from the sufficient statistics per arm.
+
+    ``sums`` has one row per arm, control first then treatment (row order), with the
+    columns of :data:`SUMS`: the count ``n``, the sums of the metric ``y``, of ``y**2``,
+    of the pre-period covariate ``x``, of ``x**2`` and of ``x*y``. From them: the arms'
+    means and (n - 1) variances, the Welch standard error of the difference, the pooled
+    CUPED slope ``theta = cov(x, y) / var(x)`` over both arms (as :func:`cuped` uses)
+    and the adjusted difference ``diff - theta * (mean_x1 - mean_x0)`` with its
+    standard error. Equal to the member-level computation up to rounding.
+
+    Returns:
+        ``{"diff", "se", "theta", "diff_cuped", "se_cuped"}`` as floats.
+
+    Raises:
+        TypeError: if ``sums`` is not a DataFrame.
+        ValueError: if a column is missing, there are not exactly two arms, an arm has
+            fewer than two members, a sum is not finite, or ``x`` is constant.
+    """
+    check_columns(sums, SUMS, "sums")
+    if len(sums) != 2:
+        raise ValueError(
+            f"sums must have one row per arm, two in all; got {len(sums)} rows"
+        )
+    c = {k: np.asarray(sums[k], dtype=float) for k in SUMS}
+    if not all(np.isfinite(v).all() for v in c.values()):
+        raise ValueError("sums must be finite")
+    n = c["n"]
+    if (n < 2).any():
+        raise ValueError(f"each arm needs at least two members; got counts {n}")
+    mean_y, mean_x = c["sy"] / n, c["sx"] / n
+    var_y = (c["syy"] - n * mean_y**2) / (n - 1)
+    var_x = (c["sxx"] - n * mean_x**2) / (n - 1)
+    cov_xy = (c["sxy"] - n * mean_x * mean_y) / (n - 1)
+    total = {k: v.sum() for k, v in c.items()}
+    sxx_c = total["sxx"] - total["sx"] ** 2 / total["n"]
+    if not sxx_c > 0:
+        raise ValueError("x is constant: it carries no information to adjust y with")
+    theta = (total["sxy"] - total["sx"] * total["sy"] / total["n"]) / sxx_c
+    var_adj = var_y - 2 * theta * cov_xy + theta**2 * var_x
+    diff = mean_y[1] - mean_y[0]
+    return {
+        "diff": float(diff),
+        "se": float(np.sqrt((var_y / n).sum())),
+        "theta": float(theta),
+        "diff_cuped": float(diff - theta * (mean_x[1] - mean_x[0])),
+        "se_cuped": float(np.sqrt((var_adj / n).sum())),
+    }
 
 
 # ------------------------------------------------------------------- sequential testing
