@@ -402,3 +402,29 @@ def test_shapley_incremental_refusals():
         shapley_incremental(paths, 1.5)
     with pytest.raises(ValueError, match="baseline_rate"):
         shapley_incremental(paths, -0.1)
+
+
+def test_set_shapley_matches_the_generic_shapley_value_on_random_games():
+    # the vectorised per-set games against shapley_values' own enumeration
+    from dsinterview.attribution import _rate_table, _subgame_shapley, shapley_values
+
+    rng = np.random.default_rng(5)
+    n_ch = 6
+    rate = {m: float(rng.random()) for m in rng.choice(2**n_ch, 40, replace=False)}
+    table = _rate_table(rate, n_ch, 0.03)
+    for mask in [1, 0b101, 0b111011, 2**n_ch - 1]:
+        members, phi = _subgame_shapley(table, mask, n_ch)
+
+        def v(coalition, table=table):
+            return table[sum(1 << c for c in coalition)]
+
+        expected = shapley_values(v, members)
+        np.testing.assert_allclose(phi, expected.to_numpy(), rtol=1e-12, atol=1e-15)
+        # efficiency: the values of the game on T sum to v(T) - v(empty)
+        assert phi.sum() == pytest.approx(table[mask] - table[0])
+
+
+def test_missing_channel_label_is_refused():
+    for bad in (None, float("nan")):
+        with pytest.raises(TypeError, match="channel names must be hashable"):
+            rule_based(table([(["A", bad], 1, 0)]), "last")

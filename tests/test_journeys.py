@@ -381,3 +381,49 @@ def test_selection_override_and_its_refusals():
         make_journeys(100, seed=1, selection=[0.0])
     with pytest.raises(ValueError, match="unknown channel"):
         make_journeys(100, seed=1, selection={"tv": 0.0})
+
+
+class TestJourneySets:
+    """journey_sets: the same market as make_journeys, by channel set, and its truth."""
+
+    def test_same_market_as_the_touches(self):
+        from dsinterview.attribution import shapley, shapley_incremental
+        from dsinterview.data.journeys import journey_sets
+
+        for selection in (None, {c: 0.0 for c in CHANNELS}):
+            touches, users = make_journeys(20_000, seed=4, selection=selection)
+            m = journey_sets(20_000, seed=4, selection=selection)
+            paths = journeys_table(touches, users)
+            # the same conversions and journeys in total, and per channel set
+            assert m.sets["conversions"].sum() == paths["conversions"].sum()
+            assert m.sets["non_conversions"].sum() == paths["non_conversions"].sum()
+            key = paths["path"].map(lambda p: tuple(c for c in CHANNELS if c in p))
+            by_set = paths.groupby(key)[["conversions", "non_conversions"]].sum()
+            mine = m.sets.set_index(m.sets["path"].map(tuple))
+            pd.testing.assert_frame_equal(
+                mine[["conversions", "non_conversions"]].sort_index(),
+                by_set.sort_index(),
+                check_names=False,
+            )
+            touched = np.zeros(len(users), dtype=bool)
+            touched[touches["user_id"].unique()] = True
+            untouched = users.loc[~touched, "converted"].mean()
+            assert m.untouched_rate == pytest.approx(untouched, rel=1e-12)
+            pd.testing.assert_frame_equal(
+                m.truth, journey_truth(20_000, seed=4, selection=selection)
+            )
+            a, b = shapley(m.sets), shapley(paths)
+            np.testing.assert_allclose(a, b.loc[a.index], rtol=1e-10)
+            a = shapley_incremental(m.sets, m.untouched_rate)
+            b = shapley_incremental(paths, m.untouched_rate)
+            np.testing.assert_allclose(a, b.loc[a.index], rtol=1e-10)
+
+    def test_refusals(self):
+        from dsinterview.data.journeys import journey_sets
+
+        with pytest.raises(ValueError, match="n_users"):
+            journey_sets(0)
+        with pytest.raises(ValueError, match="unknown channel"):
+            journey_sets(100, selection={"radio": 0.0})
+        with pytest.raises(TypeError, match="lift must be a mapping"):
+            journey_sets(100, lift=0.1)

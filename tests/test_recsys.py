@@ -17,8 +17,10 @@ from dsinterview.recsys import (
     evaluate_top_k,
     implicit_als,
     implicit_als_loss,
+    item_item_scores,
     ndcg_at_k,
     novelty,
+    popularity_scores,
     precision_at_k,
     recall_at_k,
     recommend,
@@ -413,3 +415,33 @@ def test_evaluate_top_k_equals_the_three_metrics_averaged():
         expected = np.mean([fn(rec[j], rel[j], 5) for j in users])
         assert out[name] == pytest.approx(expected, rel=1e-12)
     assert out["users"] == len(users)
+
+
+# --- popularity and item-item --------------------------------------------------------
+
+
+def test_popularity_scores_count_the_members_who_played_each_title(counts):
+    S = popularity_scores(counts)
+    dense = counts.toarray()
+    assert S.shape == dense.shape
+    np.testing.assert_array_equal(S[3], (dense > 0).sum(axis=0))
+    np.testing.assert_array_equal(S[0], S[-1])  # the same list for everybody
+
+
+def test_item_item_scores_equal_a_dense_cosine_computation(counts):
+    B = (counts.toarray() > 0).astype(float)
+    norms = np.linalg.norm(B, axis=0)
+    cos = (B.T @ B) / np.outer(
+        np.where(norms > 0, norms, 1), np.where(norms > 0, norms, 1)
+    )
+    expected = np.array([cos[b > 0].sum(axis=0) for b in B])
+    np.testing.assert_allclose(item_item_scores(counts), expected, atol=1e-12)
+    assert np.all(item_item_scores(counts)[0] == 0)  # a user with no plays
+
+
+def test_popularity_and_item_item_refuse_bad_matrices():
+    for fn in (popularity_scores, item_item_scores):
+        with pytest.raises(ValueError, match="non-negative"):
+            fn(np.array([[1.0, -1.0]]))
+        with pytest.raises(ValueError, match="2-D"):
+            fn(np.ones(3))

@@ -75,23 +75,32 @@ class _Table:
                     f"{name}['path'] row {i} is an empty path; every path needs at "
                     "least one touch"
                 )
-            for ch in p:
-                if (
-                    not isinstance(ch, Hashable)
-                    or isinstance(ch, float)
-                    and np.isnan(ch)
-                ):
-                    raise TypeError(
-                        f"{name}['path'] row {i} holds {ch!r}; channel names must be "
-                        "hashable labels"
-                    )
             paths.append(p)
+        flat = [ch for p in paths for ch in p]
+        try:  # factorising needs hashable labels and drops NaN (code -1)
+            codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=True)
+            bad_label = bool((codes < 0).any())
+        except TypeError:
+            bad_label = True
+        if bad_label:  # find the first offending label, for the message
+            for i, p in enumerate(paths):
+                for ch in p:
+                    if (
+                        not isinstance(ch, Hashable)
+                        or isinstance(ch, float)
+                        and np.isnan(ch)
+                        or ch is None
+                        or ch is pd.NA
+                    ):
+                        raise TypeError(
+                            f"{name}['path'] row {i} holds {ch!r}; channel names "
+                            "must be hashable labels"
+                        )
+            raise TypeError(f"{name}['path'] holds labels that cannot be factorised")
         self.conversions = counts["conversions"]
         self.non_conversions = counts["non_conversions"]
         self.total = float(self.conversions.sum())
         self.lengths = np.array([len(p) for p in paths], dtype=np.int64)
-        flat = [ch for p in paths for ch in p]
-        codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=True)
         self.channels = pd.Index(list(uniques), name="channel")
         self.codes = codes.astype(np.int64)  # channel of every touch
         self.row = np.repeat(np.arange(len(paths)), self.lengths)  # path of every touch
@@ -261,18 +270,45 @@ def shapley(journeys: pd.DataFrame) -> pd.Series:
     """
     t, sets, n_journeys, rate = _channel_sets(journeys)
     n_ch = len(t.channels)
-
-    def v(coalition: frozenset) -> float:
-        return rate.get(sum(1 << c for c in coalition), 0.0)
-
+    table = _rate_table(rate, n_ch, 0.0)
     credit = np.zeros(n_ch)
     for mask, conv in sets["conv"].items():
         if conv <= 0:
             continue
-        members = [c for c in range(n_ch) if mask >> c & 1]
-        phi = shapley_values(v, members)
-        credit[members] += conv * phi.to_numpy() / v(frozenset(members))
+        members, phi = _subgame_shapley(table, mask, n_ch)
+        credit[members] += conv * phi / table[mask]
     return pd.Series(credit, index=t.channels, name="shapley")
+
+
+def _rate_table(rate: Mapping[int, float], n_ch: int, default: float) -> np.ndarray:
+    """The characteristic function as an array over all ``2 ** n_ch`` channel masks:
+    the observed sets' conversion rates, ``default`` for every other coalition."""
+    table = np.full(1 << n_ch, float(default))
+    table[list(rate)] = list(rate.values())
+    return table
+
+
+def _subgame_shapley(
+    table: np.ndarray, mask: int, n_ch: int
+) -> tuple[list[int], np.ndarray]:
+    """Exact Shapley values of the game ``table`` restricted to the subsets of the
+    channel set ``mask``: the members, and their values (the formula of
+    :func:`shapley_values`, vectorised over the ``2 ** k`` subsets)."""
+    members = [c for c in range(n_ch) if mask >> c & 1]
+    k = len(members)
+    local = np.arange(1 << k)
+    bits = (local[:, None] >> np.arange(k)) & 1  # (2**k, k) membership
+    coalition = bits @ (np.int64(1) << np.asarray(members, dtype=np.int64))
+    v = table[coalition]
+    size = bits.sum(1)
+    fact = np.array([factorial(j) for j in range(k + 1)], dtype=float)
+    phi = np.empty(k)
+    for j in range(k):
+        without = bits[:, j] == 0
+        s = size[without]
+        weight = fact[s] * fact[k - s - 1] / fact[k]
+        phi[j] = weight @ (v[local[without] | (1 << j)] - v[without])
+    return members, phi
 
 
 def _channel_sets(journeys: pd.DataFrame):
@@ -420,12 +456,9 @@ def shapley_incremental(journeys: pd.DataFrame, baseline_rate: float) -> pd.Seri
         )
     t, sets, n_journeys, rate = _channel_sets(journeys)
     n_ch = len(t.channels)
-
-    def v(coalition: frozenset) -> float:
-        return rate.get(sum(1 << c for c in coalition), baseline_rate)
-
+    table = _rate_table(rate, n_ch, baseline_rate)
     credit = np.zeros(n_ch)
-    for (mask, _), n in zip(sets.iterrows(), n_journeys):
-        members = [c for c in range(n_ch) if mask >> c & 1]
-        credit[members] += n * shapley_values(v, members).to_numpy()
+    for mask, n in zip(sets.index.tolist(), n_journeys):
+        members, phi = _subgame_shapley(table, mask, n_ch)
+        credit[members] += n * phi
     return pd.Series(credit, index=t.channels, name="shapley_incremental")

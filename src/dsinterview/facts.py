@@ -155,6 +155,49 @@ FACTS: dict[str, Fact] = {
         "sultan1990meta",
         "mean coefficient of imitation q in a meta-analysis",
     ),
+    # chapters/price-causality: the 2011 US price change and published estimates.
+    "netflix_2011_price_before": Fact(
+        9.99,
+        "USD per month",
+        "netflix2011prices",
+        "Netflix US, unlimited streaming plus one DVD at a time, before July 2011",
+    ),
+    "netflix_2011_price_after": Fact(
+        15.98,
+        "USD per month",
+        "netflix2011prices",
+        "the same streaming and DVD service as two plans, from September 2011",
+    ),
+    "netflix_2011_q3_us_loss": Fact(
+        800_000,
+        "members",
+        "netflix2011q3letter",
+        "US members lost in the third quarter of 2011 (about)",
+    ),
+    "kielmc_did_published": Fact(
+        -11_863.9,
+        "1978 USD",
+        "wooldridge2020introductory",
+        "Example 13.3: DiD effect of the incinerator on nearby house prices",
+    ),
+    "kielmc_did_se_published": Fact(
+        7_456.65,
+        "1978 USD",
+        "wooldridge2020introductory",
+        "Example 13.3: its standard error",
+    ),
+    "journals_elasticity_published": Fact(
+        -0.533,
+        "elasticity",
+        "stock2019introduction",
+        "log subscriptions on log price per citation, economics journals",
+    ),
+    "cigarettes_iv_published": Fact(
+        -1.08,
+        "elasticity",
+        "stock2019introduction",
+        "2SLS price elasticity of cigarette demand, 1995, sales tax as instrument",
+    ),
 }
 
 

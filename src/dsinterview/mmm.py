@@ -197,31 +197,31 @@ def fit_mmm(
     )
     y_p = partial(y)
 
-    def column(i, decay, log_kappa):
+    def response_of(i, decay, log_kappa):  # channel i's saturated adstock, unscaled
         a = _adstock(X[channels[i]], decay)
-        return partial(-np.expm1(-a / np.exp(log_kappa)))
+        return -np.expm1(-a / np.exp(log_kappa))
 
     def response(theta, i):
-        a = _adstock(X[channels[i]], theta[2 * i])
-        return -np.expm1(-a / np.exp(theta[2 * i + 1]))
+        return response_of(i, theta[2 * i], theta[2 * i + 1])
 
     def gains(theta):  # average response per unit beta over the data
         return np.array([response(theta, i).mean() for i in range(k)])
-
-    def prior_gains(theta):  # ... and over each prior's cells
-        return np.array(
-            [response(theta, i)[cells[channels[i]]].mean() for i in prior_idx]
-        )
 
     prior_idx = [channels.index(c) for c in priors]
     prior_mean = np.array([priors[c][0] for c in priors], dtype=float)
     prior_sd = np.array([priors[c][1] for c in priors], dtype=float)
 
-    def solve_beta(F, theta, sigma):
+    def prior_gain(r, i):  # average response over channel i's prior cells
+        return r[cells[channels[i]]].mean()
+
+    def prior_gains(theta):
+        return np.array([prior_gain(response(theta, i), i) for i in prior_idx])
+
+    def solve_beta(F, pg, sigma):
         A, b = F / sigma, y_p / sigma
         if prior_idx:
             P = np.zeros((len(prior_idx), k))
-            P[np.arange(len(prior_idx)), prior_idx] = prior_gains(theta) / prior_sd
+            P[np.arange(len(prior_idx)), prior_idx] = pg / prior_sd
             A, b = np.vstack([A, P]), np.r_[b, prior_mean / prior_sd]
         beta = np.linalg.solve(A.T @ A, A.T @ b)
         return b - A @ beta, beta
@@ -230,43 +230,52 @@ def fit_mmm(
     upper = np.ravel([[decay_bounds[1], np.log(kappa_bounds[1])] for _ in channels])
     theta0 = np.clip(np.ravel([[0.5, np.log(s)] for s in level]), lower, upper)
 
+    def design(theta):  # the profiled columns and the prior gains at theta
+        rs = [response(theta, i) for i in range(k)]
+        pg = np.array([prior_gain(rs[i], i) for i in prior_idx])
+        return [partial(r) for r in rs], pg
+
     def run(sigma, start):
         def residuals(theta):
-            cols = [column(i, *theta[2 * i : 2 * i + 2]) for i in range(k)]
-            return solve_beta(np.column_stack(cols), theta, sigma)[0]
+            cols, pg = design(theta)
+            return solve_beta(np.column_stack(cols), pg, sigma)[0]
 
-        def jacobian(theta):  # forward differences, recomputing only the moved column
-            cols = [column(i, *theta[2 * i : 2 * i + 2]) for i in range(k)]
-            r0 = solve_beta(np.column_stack(cols), theta, sigma)[0]
+        def jacobian(theta):  # forward differences, recomputing only the moved channel
+            cols, pg = design(theta)
+            r0 = solve_beta(np.column_stack(cols), pg, sigma)[0]
             J = np.empty((r0.size, theta.size))
             for j in range(theta.size):
                 i, step = j // 2, 1e-6 * max(1.0, abs(theta[j]))
                 step = step if theta[j] + step <= upper[j] else -step
                 th = theta.copy()
                 th[j] += step
-                moved = cols[:i] + [column(i, *th[2 * i : 2 * i + 2])] + cols[i + 1 :]
-                J[:, j] = (solve_beta(np.column_stack(moved), th, sigma)[0] - r0) / step
+                r = response(th, i)
+                moved = cols[:i] + [partial(r)] + cols[i + 1 :]
+                pg_moved = pg.copy()
+                if i in prior_idx:
+                    pg_moved[prior_idx.index(i)] = prior_gain(r, i)
+                F = np.column_stack(moved)
+                J[:, j] = (solve_beta(F, pg_moved, sigma)[0] - r0) / step
             return J
 
         fit = optimize.least_squares(
             residuals, start, jac=jacobian, bounds=(lower, upper), x_scale="jac"
         )
-        cols = [column(i, *fit.x[2 * i : 2 * i + 2]) for i in range(k)]
-        return fit.x, np.column_stack(cols)
+        return fit.x, np.column_stack(design(fit.x)[0])
 
     # The data term is scaled by the noise SD, estimated from the uncalibrated fit.
     theta, F = run(1.0, theta0)
-    beta = solve_beta(F, theta, 1.0)[1]
+    beta = solve_beta(F, prior_gains(theta), 1.0)[1]
     dof = max(y_p.size - n_controls - 3 * k, 1)
     sigma = float(np.sqrt(np.sum((y_p - F @ beta) ** 2) / dof))
     if prior_idx:
         theta, F = run(sigma, theta)
-    beta = solve_beta(F, theta, sigma)[1]
+    beta = solve_beta(F, prior_gains(theta), sigma)[1]
 
     # Delta-method SEs from the Jacobian of all 3k parameters (shapes by differences).
     # Jacobian of the whole problem: beta analytically, each shape by a forward
     # difference that recomputes only its own channel.
-    cols = [column(i, *theta[2 * i : 2 * i + 2]) for i in range(k)]
+    cols = design(theta)[0]
     n_prior = len(prior_idx)
     pg0 = prior_gains(theta) if prior_idx else np.zeros(0)
     J = np.zeros((y_p.size + n_prior, 3 * k))
@@ -282,7 +291,7 @@ def fit_mmm(
         step = 1e-6 * max(1.0, abs(th[j]))
         step = step if th[j] + step <= upper[j] else -step
         th[j] += step
-        moved = column(i, *th[2 * i : 2 * i + 2])
+        moved = partial(response(th, i))
         J[: y_p.size, j] = -(moved - cols[i]) * beta[i] / (sigma * step)
         if i in prior_idx:
             row = prior_idx.index(i)

@@ -3,7 +3,8 @@ parameters are truth.
 
 - Real data that ships inside installed packages: :func:`load_diabetes`,
   :func:`load_hitters`, :func:`load_movielens`, :func:`load_spector`,
-  :func:`load_rdataset`.
+  :func:`load_wa_churn`, :func:`load_journals`, :func:`load_cigarettes_sw`,
+  :func:`load_nsw`, :func:`load_kielmc`, :func:`load_rdataset`.
 - Generated data shipped as files in ``datasets/`` (small, checked by SHA-256 on every
   load): :func:`load` by name; :func:`regenerate` rebuilds a file from its seed
   (``make datasets`` rebuilds them all).
@@ -27,6 +28,13 @@ from dsinterview.data._registry import (
     register,
     sha256_of,
 )
+from dsinterview.data.catalogue import (
+    LoggedPlays,
+    TasteWorld,
+    make_logged_plays,
+    make_taste_world,
+    simulate_feedback_loop,
+)
 from dsinterview.data.classification import make_logistic_regression
 from dsinterview.data.event_log import EventLog, make_event_log
 from dsinterview.data.experiments import (
@@ -44,11 +52,16 @@ from dsinterview.data.journeys import (
 from dsinterview.data.logins import LoginMonth, make_login_month
 from dsinterview.data.rankings import make_mallows_rankings, mallows_expected_distance
 from dsinterview.data.real import (
+    load_cigarettes_sw,
     load_diabetes,
     load_hitters,
+    load_journals,
+    load_kielmc,
     load_movielens,
+    load_nsw,
     load_rdataset,
     load_spector,
+    load_wa_churn,
 )
 from dsinterview.data.regression import (
     correlated_regression_coefficients,
@@ -56,6 +69,12 @@ from dsinterview.data.regression import (
 )
 from dsinterview.data.search_queries import SearchQueryData, make_search_queries
 from dsinterview.data.streams import drifting_stream_coefficients, make_drifting_stream
+from dsinterview.data.subscriptions import (
+    make_cancellation_survey,
+    make_price_panel,
+    make_price_test,
+    make_subscription_markets,
+)
 from dsinterview.data.viewing import ViewingData, make_viewing_histories
 
 register(
@@ -94,11 +113,16 @@ __all__ = [
     "journey_truth",
     "journeys_table",
     "load",
+    "load_cigarettes_sw",
     "load_diabetes",
     "load_hitters",
+    "load_journals",
+    "load_kielmc",
     "load_movielens",
+    "load_nsw",
     "load_rdataset",
     "load_spector",
+    "load_wa_churn",
     "make_correlated_regression",
     "make_daily_media",
     "make_drifting_stream",
@@ -110,6 +134,10 @@ __all__ = [
     "make_logistic_regression",
     "make_search_queries",
     "make_streaming_experiment",
+    "make_subscription_markets",
+    "make_cancellation_survey",
+    "make_price_panel",
+    "make_price_test",
     "media_truth",
     "read_manifest",
     "regenerate",
@@ -117,4 +145,9 @@ __all__ = [
     "sha256_of",
     "ViewingData",
     "make_viewing_histories",
+    "LoggedPlays",
+    "TasteWorld",
+    "make_logged_plays",
+    "make_taste_world",
+    "simulate_feedback_loop",
 ]

@@ -9,6 +9,8 @@ factorisation, top-k retrieval and the ranking metrics that grade them.
   and the objective after every sweep.
 - :func:`biased_mf`: matrix factorisation of explicit ratings with user and item biases
   (the Netflix Prize family), fitted by the same alternating exact solves.
+- :func:`popularity_scores` and :func:`item_item_scores`: the baseline every model must
+  beat, and the neighbourhood model ("because you watched").
 - :func:`top_k` and :func:`recommend`: the ``k`` best items, best first, ties broken by
   the lower item index; seen items can be excluded.
 - :func:`precision_at_k`, :func:`recall_at_k`, :func:`ndcg_at_k` (binary relevance),
@@ -40,8 +42,10 @@ __all__ = [
     "evaluate_top_k",
     "implicit_als",
     "implicit_als_loss",
+    "item_item_scores",
     "ndcg_at_k",
     "novelty",
+    "popularity_scores",
     "precision_at_k",
     "recall_at_k",
     "recommend",
@@ -352,6 +356,42 @@ def biased_mf(
         penalty = np.sum(X**2) + np.sum(Y**2) + np.sum(bu**2) + np.sum(bi**2)
         history.append(float(np.sum((r - pred) ** 2) + regularization * penalty))
     return BiasedMF(mu, bu, bi, X, Y, history)
+
+
+# --- neighbourhood and popularity ----------------------------------------------------
+
+
+def popularity_scores(R: Any) -> np.ndarray:
+    """Every member gets the same list: each title scored by the number of members who
+    played it (a read-only users x items view of one row).
+
+    Raises:
+        TypeError, ValueError: if ``R`` is not a 2-D, finite, non-negative matrix.
+    """
+    R = _as_interactions(R)
+    counts = np.diff(R.tocsc().indptr).astype(float)  # non-zeros per column
+    return np.broadcast_to(counts, R.shape)
+
+
+def item_item_scores(R: Any) -> np.ndarray:
+    """Item-item collaborative filtering: for each member and candidate title, the sum
+    of the candidate's cosine similarities to the titles the member played, where two
+    titles are similar when the same members played both (binary plays).
+
+    The product ``B (Bn^T Bn)`` is computed as ``(B Bn^T) Bn`` so that the only dense
+    intermediate is users x users (``Bn``: the plays with unit-length title columns).
+    Returns a dense users x items array.
+
+    Raises:
+        TypeError, ValueError: if ``R`` is not a 2-D, finite, non-negative matrix.
+    """
+    R = _as_interactions(R)
+    B = (R > 0).astype(float)
+    norms = np.sqrt(np.asarray(B.sum(axis=0)).ravel())
+    norms[norms == 0] = 1.0
+    Bn = (B @ sp.diags(1 / norms)).tocsr()  # unit-length title columns
+    # B (Bn' Bn) = (B Bn') Bn: the small users x users product first
+    return np.asarray((Bn.T @ (B @ Bn.T).toarray().T).T)
 
 
 # --- retrieval ------------------------------------------------------------------------
