@@ -119,6 +119,19 @@ def test_check_int():
         v.check_int(1.0, "k")
 
 
+def test_check_seed():
+    a, b = v.check_seed(7), v.check_seed(np.int64(7))
+    assert a.random() == b.random()  # an int seeds a fresh generator, reproducibly
+    g = np.random.default_rng(1)
+    assert v.check_seed(g) is g  # a Generator is used as it is, not re-seeded
+    assert isinstance(v.check_seed(None), np.random.Generator)
+    for bad, kind in ((1.5, "float"), (True, "bool"), ("3", "str")):
+        with pytest.raises(TypeError, match=f"seed must be an int.*got {kind}"):
+            v.check_seed(bad)
+    with pytest.raises(TypeError, match="rng must be an int"):
+        v.check_seed([1], "rng")
+
+
 def test_check_choice_and_columns():
     assert v.check_choice("L", "method", ("R", "L")) == "L"
     with pytest.raises(ValueError, match="method must be one of 'R', 'L'; got 'X'"):

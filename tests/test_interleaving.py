@@ -210,3 +210,14 @@ def test_team_draft_many_pads_when_the_rankings_run_out():
 def test_team_draft_many_refusals(a, b, length, error, match):
     with pytest.raises(error, match=match):
         team_draft_many(a, b, length, seed=0)
+
+
+def test_team_draft_many_takes_large_item_ids_and_matches_small_ones():
+    # the same rankings, written with huge ids: the same draws, the ids mapped back
+    rng = np.random.default_rng(8)
+    a = np.argsort(rng.random((200, 12)), axis=1)[:, :6]
+    b = np.argsort(rng.random((200, 12)), axis=1)[:, :6]
+    ids = 10**15 + 7 * np.arange(12, dtype=np.int64)
+    small, team_small = team_draft_many(a, b, 6, seed=1)
+    large, team_large = team_draft_many(ids[a], ids[b], 6, seed=1)
+    assert np.array_equal(large, ids[small]) and np.array_equal(team_large, team_small)

@@ -71,3 +71,25 @@ def test_no_exploration_cannot_see_unlogged_actions():
 def test_refusals(r, p0, p1, error, match):
     with pytest.raises(error, match=match):
         ips_value(r, p0, p1)
+
+
+def test_one_unit_has_no_standard_error():
+    est = ips_value([2.0], [0.5], [1.0])
+    assert est.value == pytest.approx(4.0)
+    assert np.isnan(est.se)  # not 0: one unit says nothing about the spread
+
+
+def test_standard_error_matches_the_spread_over_replications():
+    # the reported SE is the sampling SD of the estimate: compare with the SD of the
+    # estimates over independent logs (Monte Carlo error of an SD: about SD / sqrt(2R))
+    p0, mean_reward, p1 = np.array([0.7, 0.3]), np.array([1.0, 3.0]), np.array([0, 1])
+    rng = np.random.default_rng(5)
+    values, ses = [], []
+    for _ in range(400):
+        action = rng.choice(2, size=500, p=p0)
+        reward = rng.poisson(mean_reward[action]).astype(float)
+        est = ips_value(reward, p0[action], p1[action])
+        values.append(est.value)
+        ses.append(est.se)
+    sd = np.std(values, ddof=1)
+    assert abs(np.mean(ses) - sd) < 4 * sd / np.sqrt(2 * 400)

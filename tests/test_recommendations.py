@@ -168,3 +168,12 @@ def test_logged_refusals(kwargs, error, match):
     kwargs = {"n_members": 100, **kwargs}
     with pytest.raises(error, match=match):
         make_logged_recommendations(**kwargs)
+
+
+def test_top_k_is_the_head_of_a_full_descending_sort():
+    from dsinterview.data.recommendations import _top_k
+
+    score = np.random.default_rng(0).standard_normal((200, 40))
+    for k in (1, 10, 40):
+        expected = np.argsort(-score, axis=1, kind="stable")[:, :k]
+        assert np.array_equal(_top_k(score, k), expected)

@@ -139,3 +139,21 @@ def as_scores_labels(scores: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
     if not np.isin(y, (0, 1)).all():
         raise ValueError("labels must be 0 or 1")
     return s, y
+
+
+def check_seed(seed: Any, name: str = "seed") -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from ``seed``: an int, a Generator or None.
+
+    Refuses anything else (a float, a bool, a string) with a ``TypeError`` rather than
+    letting NumPy accept it silently or fail with an obscure message.
+    """
+    if not (
+        seed is None
+        or isinstance(seed, np.random.Generator)
+        or (isinstance(seed, Integral) and not isinstance(seed, bool))
+    ):
+        raise TypeError(
+            f"{name} must be an int, a numpy Generator or None; got "
+            f"{type(seed).__name__}"
+        )
+    return np.random.default_rng(seed)

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from numbers import Integral
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 from scipy import optimize, stats
 
-from dsinterview._validate import as_vector, check_int, check_real
+from dsinterview._validate import as_vector, check_int, check_real, check_seed
 
 __all__ = [
     "always_valid_pvalues",
@@ -349,15 +348,7 @@ def quantile_effect(
     q = _check_probability(q, "q")
     level = _check_probability(level, "level")
     n_boot = check_int(n_boot, "n_boot", minimum=100)
-    if not (
-        seed is None
-        or isinstance(seed, np.random.Generator)
-        or (isinstance(seed, Integral) and not isinstance(seed, bool))
-    ):
-        raise TypeError(
-            f"seed must be an int, a numpy Generator or None; got {type(seed).__name__}"
-        )
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed)
     estimate = _quantile(t, q) - _quantile(c, q)
     boot = _bootstrap_quantiles(t, q, n_boot, rng) - _bootstrap_quantiles(
         c, q, n_boot, rng

@@ -17,29 +17,16 @@ comparison; that is why interleaving needs far fewer members than an A/B test.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from numbers import Integral
 from typing import Any
 
 import numpy as np
 
-from dsinterview._validate import check_int
+from dsinterview._validate import check_int, check_seed
 from dsinterview.ranking import _as_ranking
 
 __all__ = ["preference", "team_draft", "team_draft_many"]
 
 TEAMS = ("A", "B")
-
-
-def _rng(seed: Any) -> np.random.Generator:
-    if not (
-        seed is None
-        or isinstance(seed, np.random.Generator)
-        or (isinstance(seed, Integral) and not isinstance(seed, bool))
-    ):
-        raise TypeError(
-            f"seed must be an int, a numpy Generator or None; got {type(seed).__name__}"
-        )
-    return np.random.default_rng(seed)
 
 
 def team_draft(
@@ -52,6 +39,13 @@ def team_draft(
     two picks starts with a coin toss). A ranker picks its highest-ranked item that is
     not yet shown. The draft stops when ``length`` items are shown or both rankings are
     exhausted; once one ranking is exhausted the other picks alone.
+
+    The last rule departs from Radlinski, Kurup and Joachims (2008), whose draft stops
+    as soon as *either* ranking is exhausted. Filling the row with the remaining ranker
+    keeps the row full, but those extra picks all go to one team, so the balance of
+    picks (and the fairness of the credit) holds only for the positions drafted while
+    both rankings still had items. With rankings at least ``length`` long, the two
+    rules give the same rows.
 
     Returns:
         ``(shown, teams)``: the interleaved list, and a dict mapping every item shown to
@@ -66,7 +60,7 @@ def team_draft(
     a = _as_ranking(a, "a")
     b = _as_ranking(b, "b")
     length = check_int(length, "length", minimum=1)
-    rng = _rng(seed)
+    rng = check_seed(seed)
     shown: list = []
     teams: dict = {}
     lists = (a, b)
@@ -158,6 +152,19 @@ def _as_rows(x: Any, name: str) -> np.ndarray:
     return arr
 
 
+def _row_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Recode each row's items as small integers (their rank among the row's distinct
+    items), so that an item shared by both rankings gets the same code and the
+    bookkeeping costs members x (len(a) + len(b)), whatever the item ids are."""
+    both = np.concatenate([a, b], axis=1)
+    order = np.argsort(both, axis=1, kind="stable")
+    ordered = np.take_along_axis(both, order, axis=1)
+    new = np.c_[np.zeros(len(both), dtype=bool), ordered[:, 1:] != ordered[:, :-1]]
+    codes = np.empty_like(order)
+    np.put_along_axis(codes, order, np.cumsum(new, axis=1), axis=1)
+    return codes[:, : a.shape[1]], codes[:, a.shape[1] :]
+
+
 def team_draft_many(
     a: Any, b: Any, length: int, *, seed: int | np.random.Generator | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +173,9 @@ def team_draft_many(
     Row ``i`` of ``a`` and of ``b`` are the two rankings of member ``i``, as
     non-negative integer item indices (the two may have different lengths). Each row is
     drafted exactly as :func:`team_draft` does, with one coin per member and round;
-    the loop runs over the ``length`` positions, not over the members.
+    the loop runs over the ``length`` positions, not over the members. Item ids may be
+    any non-negative integers (catalogue ids): memory grows with members times the
+    rankings' lengths, not with the largest id.
 
     Returns:
         ``(shown, team)``, both members x ``length``: the item at each position
@@ -187,20 +196,21 @@ def team_draft_many(
             "every member"
         )
     length = check_int(length, "length", minimum=1)
-    rng = _rng(seed)
+    rng = check_seed(seed)
     n = a.shape[0]
     rows = np.arange(n)
-    is_shown = np.zeros((n, int(max(a.max(), b.max())) + 1), dtype=bool)
+    code_a, code_b = _row_codes(a, b)
+    is_shown = np.zeros((n, a.shape[1] + b.shape[1]), dtype=bool)
     shown = np.full((n, length), -1, dtype=np.int64)
     team = np.full((n, length), -1, dtype=np.int8)
     picks_a = np.zeros(n, dtype=np.int64)
     picks_b = np.zeros(n, dtype=np.int64)
     for pos in range(length):
-        free_a = ~np.take_along_axis(is_shown, a, axis=1)
-        free_b = ~np.take_along_axis(is_shown, b, axis=1)
+        free_a = ~np.take_along_axis(is_shown, code_a, axis=1)
+        free_b = ~np.take_along_axis(is_shown, code_b, axis=1)
         left_a, left_b = free_a.any(axis=1), free_b.any(axis=1)
-        next_a = a[rows, free_a.argmax(axis=1)]
-        next_b = b[rows, free_b.argmax(axis=1)]
+        at_a, at_b = free_a.argmax(axis=1), free_b.argmax(axis=1)
+        next_a, next_b = a[rows, at_a], b[rows, at_b]
         coin = rng.random(n) < 0.5
         pick_a = np.where(picks_a == picks_b, coin, picks_a < picks_b)
         pick_a = np.where(left_a & left_b, pick_a, left_a)
@@ -208,7 +218,8 @@ def team_draft_many(
         item = np.where(pick_a, next_a, next_b)
         shown[active, pos] = item[active]
         team[active, pos] = np.where(pick_a[active], 0, 1)
-        is_shown[rows[active], item[active]] = True
+        code = np.where(pick_a, code_a[rows, at_a], code_b[rows, at_b])
+        is_shown[rows[active], code[active]] = True
         picks_a += pick_a & active
         picks_b += ~pick_a & active
     return shown, team

@@ -65,7 +65,7 @@ def ips_value(
 
     Returns:
         ``Estimate(value, se)``: the estimated mean value per unit and its standard
-        error.
+        error (NaN for a single unit, whose spread cannot be estimated).
 
     Raises:
         TypeError: if an input is not numeric.
@@ -89,5 +89,6 @@ def ips_value(
         raise ValueError("target_propensity must be probabilities in [0, 1]")
     per_unit = (r * p1 / p0).sum(axis=1)
     n = per_unit.size
-    se = float(per_unit.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+    # one unit gives an estimate but no estimate of its spread: NaN, not a false zero
+    se = float(per_unit.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
     return Estimate(float(per_unit.mean()), se)

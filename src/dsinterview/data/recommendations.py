@@ -134,6 +134,16 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def _top_k(score: np.ndarray, k: int) -> np.ndarray:
+    """The column indices of the ``k`` largest scores of each row, largest first (the
+    first ``k`` of a full descending sort, at the cost of a partition)."""
+    if k == score.shape[1]:
+        return np.argsort(-score, axis=1, kind="stable")
+    top = np.argpartition(-score, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(score, top, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1)
+
+
 def _world(n: int, p: dict[str, Any], rng: np.random.Generator) -> _World:
     C, m, f, k = p["n_candidates"], p["titles_per_shelf"], p["factors"], p["row_length"]
     n_titles = C * m
@@ -165,10 +175,7 @@ def _world(n: int, p: dict[str, Any], rng: np.random.Generator) -> _World:
         + p["noise_b"] * rng.standard_normal((n, C))
         + p["popularity_tilt_b"] * pop_std[candidates]
     )
-    rows = {
-        "A": np.argsort(-score_a, axis=1, kind="stable")[:, :k],
-        "B": np.argsort(-score_b, axis=1, kind="stable")[:, :k],
-    }
+    rows = {"A": _top_k(score_a, k), "B": _top_k(score_b, k)}
     titles = pd.DataFrame(
         {
             "shelf": np.repeat(np.arange(C), m),
@@ -550,7 +557,7 @@ def make_logged_recommendations(
     w = _world(n, p, rng)
     C, k = p["n_candidates"], p["row_length"]
     explored = rng.random(n) < epsilon
-    random_rows = np.argsort(rng.random((n, C)), axis=1)[:, :k]
+    random_rows = _top_k(-rng.random((n, C)), k)  # a random ordering's first k
     shown_c = np.where(explored[:, None], random_rows, w.rows["A"])
     propensity = (1 - epsilon) * (shown_c == w.rows["A"]) + epsilon / C
     in_a = (shown_c[:, :, None] == w.rows["A"][:, None, :]).any(axis=2)
