@@ -15,6 +15,7 @@ from dsinterview.logistic import (
     SeparationError,
     check_separation,
     fit_newton,
+    reliability_table,
 )
 
 
@@ -327,3 +328,87 @@ def test_generator_refuses_bad_arguments():
         make_logistic_regression(coef=(1.0, np.nan))
     with pytest.raises(TypeError, match="seed must be an integer"):
         make_logistic_regression(seed=1.5)
+
+
+# --- reliability_table ----------------------------------------------------------------
+
+
+def test_reliability_table_by_hand():
+    # eight predictions in four quantile bins of two; the Wilson interval by hand for
+    # 1 of 2: centre (1 + z^2/2) / (2 + z^2) = 0.5, half-width
+    # z sqrt(0.25 * 2 + z^2 / 4) / (2 + z^2)
+    p = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+    y = [0, 0, 0, 1, 1, 0, 1, 1]
+    table = reliability_table(p, y, bins=4)
+    assert list(table.columns) == [
+        "predicted",
+        "observed",
+        "low",
+        "high",
+        "positives",
+        "count",
+    ]
+    assert table.index.name == "bin"
+    np.testing.assert_allclose(table["predicted"], [0.15, 0.35, 0.55, 0.75])
+    np.testing.assert_allclose(table["observed"], [0.0, 0.5, 0.5, 1.0])
+    assert table["count"].tolist() == [2, 2, 2, 2]
+    assert table["positives"].tolist() == [0, 1, 1, 2]
+    z = 1.959963984540054
+    half = z * np.sqrt(0.25 * 2 + z**2 / 4) / (2 + z**2)
+    np.testing.assert_allclose(table.loc[1, ["low", "high"]], [0.5 - half, 0.5 + half])
+
+
+def test_reliability_table_matches_scikit_learn():
+    from sklearn.calibration import calibration_curve
+
+    rng = np.random.default_rng(3)
+    p = rng.beta(2, 5, size=2000)
+    y = (rng.uniform(size=2000) < p).astype(int)
+    table = reliability_table(p, y, bins=8)
+    observed, predicted = calibration_curve(y, p, n_bins=8, strategy="quantile")
+    np.testing.assert_allclose(table["observed"], observed, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(table["predicted"], predicted, rtol=0, atol=1e-12)
+    assert table["count"].sum() == 2000
+
+
+def test_reliability_table_tells_calibrated_from_inflated():
+    # y ~ Bernoulli(p): a 95% interval misses the mean prediction in about 1 bin of 20;
+    # predictions doubled in odds miss in nearly every bin with 1,000 rows each
+    rng = np.random.default_rng(4)
+    p = rng.uniform(0.05, 0.6, size=20_000)
+    y = (rng.uniform(size=p.size) < p).astype(int)
+    odds = 2 * p / (1 - p)
+
+    def covered(q):
+        t = reliability_table(q, y, bins=20)
+        return int(t["predicted"].between(t["low"], t["high"]).sum())
+
+    assert covered(p) >= 16  # P(fewer than 16 of 20 at 95%) is below 0.003
+    assert covered(odds / (1 + odds)) <= 4
+
+
+def test_reliability_table_drops_empty_bins_of_tied_predictions():
+    table = reliability_table([0.2] * 6 + [0.9] * 2, [0, 1, 0, 0, 0, 0, 1, 1], bins=4)
+    assert table["count"].sum() == 8
+    assert table["count"].tolist() == [6, 2]
+    np.testing.assert_allclose(table["observed"], [1 / 6, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "labels", "kwargs", "error", "message"),
+    [
+        ([0.1, 0.2], [0, 1, 1], {}, ValueError, "labels has 3 entries"),
+        ([0.1, np.nan], [0, 1], {"bins": 1}, ValueError, "probabilities has NaN"),
+        ([0.1, 1.2], [0, 1], {"bins": 1}, ValueError, r"must lie in \[0, 1\]"),
+        ([-0.1, 0.2], [0, 1], {"bins": 1}, ValueError, r"must lie in \[0, 1\]"),
+        ([0.1, 0.2], [0, 2], {"bins": 1}, ValueError, "0 or 1"),
+        ([0.1, 0.2], [0, 1], {"bins": 0}, ValueError, "bins must be at least 1"),
+        ([0.1, 0.2], [0, 1], {"bins": 3}, ValueError, "exceeds the 2 predictions"),
+        ([0.1, 0.2], [0, 1], {"bins": 1.5}, TypeError, "bins must be an integer"),
+        ([0.1, 0.2], [0, 1], {"bins": 1, "level": 1.0}, ValueError, "level must be"),
+        (["a", "b"], [0, 1], {"bins": 1}, TypeError, "probabilities must be numeric"),
+    ],
+)
+def test_reliability_table_refusals(probabilities, labels, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        reliability_table(probabilities, labels, **kwargs)

@@ -181,3 +181,9 @@ def test_lift_table_uneven_bins_differ_by_at_most_one():
 def test_lift_table_refusals(scores, labels, bins, error, message):
     with pytest.raises(error, match=message):
         lift_table(scores, labels, bins=bins)
+
+
+def test_half_a_person_rounds_to_even():
+    # 2.5 positives out of 10 is shown as 2 (Python's round: halves to even), 3.5 as 4
+    assert natural_frequencies(0.25, 1.0, 0.0, population=10)["positive"] == 2
+    assert natural_frequencies(0.35, 1.0, 0.0, population=10)["positive"] == 4

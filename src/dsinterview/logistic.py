@@ -16,19 +16,38 @@ or quasi-complete separation, Albert & Anderson 1984), the likelihood keeps risi
 ``beta`` runs off along ``b`` and there is no maximum. :func:`fit_newton` checks for
 this *before* iterating, with the linear program of :func:`check_separation`, and
 refuses with :class:`SeparationError` instead of returning huge numbers.
+
+:func:`reliability_table` checks the other promise a logistic model makes, that its
+probabilities are probabilities: the observed rate against the mean prediction in bins
+of the prediction, with an interval on each bin.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import linalg, optimize, sparse
 from scipy.special import expit
+from statsmodels.stats.proportion import proportion_confint
 
-from dsinterview._validate import as_matrix, as_vector, check_int, check_real
+from dsinterview._validate import (
+    as_matrix,
+    as_scores_labels,
+    as_vector,
+    check_int,
+    check_real,
+)
 
-__all__ = ["LogisticFit", "SeparationError", "check_separation", "fit_newton"]
+__all__ = [
+    "LogisticFit",
+    "SeparationError",
+    "check_separation",
+    "fit_newton",
+    "reliability_table",
+]
 
 
 class SeparationError(ValueError):
@@ -317,4 +336,62 @@ def fit_newton(
         llf=llf,
         n_iter=it,
         fit_intercept=fit_intercept,
+    )
+
+
+def reliability_table(
+    probabilities: Any, labels: Any, *, bins: int = 10, level: float = 0.95
+) -> pd.DataFrame:
+    """The reliability (calibration) table: observed rate against mean prediction in
+    ``bins`` quantile bins of the prediction, with a Wilson interval on each rate.
+
+    The bins are those of scikit-learn's ``calibration_curve`` with
+    ``strategy="quantile"``: edges at the ``0, 1/bins, ..., 1`` quantiles of the
+    predictions, each bin closed on the right, empty bins (from tied predictions)
+    dropped. A calibrated model's mean
+    prediction lies inside most bins' intervals; a bin whose interval misses it is
+    evidence of miscalibration at that level of risk.
+
+    Returns:
+        A DataFrame with a row per non-empty bin, lowest predictions first, indexed by
+        ``bin`` (0, 1, ...) with columns ``predicted`` (the mean prediction in the bin),
+        ``observed`` (the share of labels equal to 1), ``low`` and ``high`` (the
+        ``level`` Wilson interval of ``observed``), ``positives`` and ``count``.
+
+    Raises:
+        TypeError: if the inputs are not numeric or ``bins`` is not an integer.
+        ValueError: if the lengths differ, a probability is NaN or outside [0, 1],
+            labels are not 0/1, ``bins`` is not in 1..len(probabilities), or ``level``
+            is not in (0, 1).
+    """
+    try:
+        p, y = as_scores_labels(probabilities, labels)
+    except (TypeError, ValueError) as exc:  # name the argument as the caller knows it
+        raise type(exc)(str(exc).replace("scores", "probabilities")) from exc
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("probabilities must lie in [0, 1]")
+    bins = check_int(bins, "bins", minimum=1)
+    if bins > p.size:
+        raise ValueError(f"bins = {bins} exceeds the {p.size} predictions")
+    level = check_real(level, "level", minimum=0.0, strict=True)
+    if level >= 1.0:
+        raise ValueError(f"level must be in (0, 1); got {level:g}")
+    edges = np.percentile(p, np.linspace(0, 100, bins + 1))
+    which = np.searchsorted(edges[1:-1], p)
+    count = np.bincount(which, minlength=bins)
+    positives = np.bincount(which, weights=y, minlength=bins)
+    total = np.bincount(which, weights=p, minlength=bins)
+    keep = count > 0
+    count, positives, total = count[keep], positives[keep], total[keep]
+    low, high = proportion_confint(positives, count, alpha=1 - level, method="wilson")
+    return pd.DataFrame(
+        {
+            "predicted": total / count,
+            "observed": positives / count,
+            "low": low,
+            "high": high,
+            "positives": positives.astype(int),
+            "count": count,
+        },
+        index=pd.RangeIndex(count.size, name="bin"),
     )

@@ -38,15 +38,16 @@ def natural_frequencies(
     false_positive_rate: float,
     *,
     population: int = 1000,
-) -> dict[str, float]:
+) -> dict[str, int | float]:
     """Restate a classifier's rates as whole numbers of people out of ``population``.
 
     With prevalence ``pi``, sensitivity ``s`` (the share of positives flagged) and
     false-positive rate ``f`` (the share of negatives flagged), out of ``N`` people the
     expected counts are ``N pi`` positives, ``N pi s`` true positives and
-    ``N (1 - pi) f`` false positives. Each is rounded to a whole person (a person is not
-    divisible), and ``flagged`` is the sum of the two rounded counts, so the numbers a
-    reader adds up agree. ``precision`` is computed from the rates, not the rounded
+    ``N (1 - pi) f`` false positives. Each is rounded to the nearest whole person (a
+    person is not divisible; halves go to the even number, as Python's ``round``), and
+    ``flagged`` is the sum of the two rounded counts, so the numbers a reader adds up
+    agree. ``precision`` is computed from the rates, not the rounded
     counts: ``pi s / (pi s + (1 - pi) f)``, Bayes' rule; it is NaN when nobody is
     flagged (``pi s + (1 - pi) f = 0``).
 
