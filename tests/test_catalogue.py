@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import hypergeom
 
 from dsinterview.data.catalogue import (
     TasteWorld,
@@ -163,6 +164,21 @@ def test_full_exploration_spreads_exposure_and_none_concentrates_it(world):
     np.testing.assert_allclose(
         explore["local_exposure"], world.title_local.mean(), atol=0.03
     )
+
+
+def test_homogeneity_is_one_for_identical_rows_and_chance_for_random_ones(world):
+    def same(R):  # every member gets the same scores: the same row, unless played
+        return np.broadcast_to(np.arange(R.shape[1], dtype=float), R.shape)
+
+    loop = simulate_feedback_loop(world, same, rounds=1, n_start=1, seed=4)
+    # identical rows except where a member already played one of the k titles
+    assert loop["homogeneity"].iloc[0] > 0.8
+    rnd = simulate_feedback_loop(world, same, rounds=1, n_start=1, epsilon=1.0, seed=4)
+    # two random 10-title rows of (nearly) all 200 titles: the titles they share are
+    # hypergeometric, and the Jaccard index is c / (2k - c)
+    c = np.arange(11)
+    expected = np.sum(hypergeom(200, 10, 10).pmf(c) * c / (20 - c))
+    np.testing.assert_allclose(rnd["homogeneity"], expected, rtol=0.05)
 
 
 def test_feedback_loop_refusals(world):

@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 from scipy.stats import entropy
 
+from dsinterview.recsys import top_k
 from dsinterview.recsys.fairness import (
     calibrated_rerank,
     calibration_kl,
     effective_catalog_size,
+    exposure_rerank,
     gini,
 )
 
@@ -291,3 +293,101 @@ def test_every_ordering_gives_the_same_concentration():
         for p in itertools.permutations(x)
     }
     assert len(values) == 1
+
+
+def test_effective_catalog_size_is_the_gini_in_units_of_titles():
+    """ECS = N (1 - G): both are linear in the sorted shares, so over a fixed
+    catalogue they carry the same information."""
+    rng = np.random.default_rng(8)
+    for n in (2, 17, 300):
+        x = rng.pareto(1.2, n)
+        assert effective_catalog_size(x) == pytest.approx(n * (1 - gini(x)), rel=1e-9)
+
+
+# --- exposure_rerank ------------------------------------------------------------------
+
+
+def test_exposure_rerank_by_hand():
+    # two members, four items; items 2 and 3 form the group
+    S = np.array([[4.0, 3.0, 2.0, 1.0], [4.0, 3.0, 2.0, 1.0]])
+    group = np.array([False, False, True, True])
+    plain = exposure_rerank(S, group, 0.0, 2)
+    assert plain.boost == 0.0 and plain.share == 0.0
+    np.testing.assert_array_equal(plain.rows, [[0, 1], [0, 1]])
+    # half the slots: item 2 must pass item 1, a lift of just over 1 / sd
+    half = exposure_rerank(S, group, 0.5, 2, tol=1e-6)
+    assert half.share == 0.5
+    np.testing.assert_array_equal(half.rows, [[0, 2], [0, 2]])
+    sd = S[0].std()
+    assert half.boost == pytest.approx(1 / sd, abs=1e-5)
+    # all the slots: item 3 must pass item 0, a lift of 3 / sd
+    full = exposure_rerank(S, group, 1.0, 2, tol=1e-6)
+    np.testing.assert_array_equal(np.sort(full.rows, axis=1), [[2, 3], [2, 3]])
+    assert full.boost == pytest.approx(3 / sd, abs=1e-5)
+
+
+def test_exposure_rerank_finds_the_smallest_boost():
+    rng = np.random.default_rng(3)
+    S = rng.normal(size=(50, 40)) * rng.uniform(0.1, 10, size=(50, 1))
+    group = np.arange(40) < 6
+    R = rng.random((50, 40)) < 0.1
+    out = exposure_rerank(S, group, 0.3, 5, exclude=R, tol=1e-4)
+    assert out.share >= 0.3
+    assert not R[np.arange(50)[:, None], out.rows].any()
+    # a boost tol below it misses the target: the boost is the smallest that works
+    sd = S.std(axis=1, keepdims=True)
+    below = top_k(S + (out.boost - 1e-4) * sd * group, 5, exclude=R)
+    assert group[below].mean() < 0.3
+    # the boost is in units of each member's spread: rescaling a member changes nothing
+    S2 = S.copy()
+    S2[0] *= 100
+    np.testing.assert_array_equal(
+        exposure_rerank(S2, group, 0.3, 5, exclude=R, tol=1e-4).rows, out.rows
+    )
+
+
+def test_exposure_rerank_leaves_a_member_without_a_ranking_alone():
+    S = np.array([[0.0, 0.0, 0.0, 0.0], [4.0, 3.0, 2.0, 1.0]])
+    group = np.array([False, False, True, True])
+    out = exposure_rerank(S, group, 0.25, 2, tol=1e-6)
+    np.testing.assert_array_equal(out.rows, [[0, 1], [0, 2]])
+    assert out.share == 0.25
+
+
+def test_exposure_rerank_refuses_an_unreachable_share():
+    S = np.arange(12.0).reshape(2, 6)
+    group = np.array([True, False, False, False, False, False])
+    # one group title and rows of three: at most a third of the slots
+    with pytest.raises(ValueError, match="short of share"):
+        exposure_rerank(S, group, 0.5, 3)
+    assert exposure_rerank(S, group, 1 / 3, 3).share == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(scores=np.ones(4)), ValueError, "members x items"),
+        (dict(scores=np.full((2, 4), np.nan)), ValueError, "finite"),
+        (dict(in_group=np.array([True, False])), ValueError, "one boolean per item"),
+        (dict(in_group=np.array([0, 2, 0, 1])), ValueError, "one boolean per item"),
+        (dict(share=1.5), ValueError, r"share must be in \[0, 1\]"),
+        (dict(share=-0.1), ValueError, "share"),
+        (dict(share="half"), TypeError, "share"),
+        (dict(k=5), ValueError, "larger than the number of items"),
+        (dict(k=0), ValueError, "k"),
+        (dict(k=2.0), TypeError, "k"),
+        (dict(max_boost=0), ValueError, "max_boost"),
+        (dict(tol=-1), ValueError, "tol"),
+        (dict(exclude=np.zeros((3, 4), dtype=bool)), ValueError, "shape"),
+    ],
+)
+def test_exposure_rerank_refusals(kwargs, error, match):
+    args = dict(
+        scores=np.arange(8.0).reshape(2, 4),
+        in_group=np.array([True, False, False, True]),
+        share=0.5,
+        k=2,
+    )
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        exposure_rerank(**args)

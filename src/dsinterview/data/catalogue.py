@@ -247,8 +247,11 @@ def simulate_feedback_loop(
     list the model would show without exploration), ``oracle_utility`` (the mean of the
     ``k`` best true probabilities among the titles the member has not played),
     ``diversity`` (the effective catalogue size of the round's impressions, see
-    :func:`dsinterview.recsys.fairness.effective_catalog_size`) and
-    ``local_exposure`` (the share of impressions that went to local-language titles).
+    :func:`dsinterview.recsys.fairness.effective_catalog_size`: aggregate diversity),
+    ``homogeneity`` (the mean Jaccard similarity of two members' rows over all pairs
+    of members: how alike what members are shown is, the quantity Chaney et al. track)
+    and ``local_exposure`` (the share of impressions that went to local-language
+    titles).
 
     Raises:
         TypeError: if ``world`` is not a TasteWorld, ``recommender`` is not callable or
@@ -301,6 +304,9 @@ def simulate_feedback_loop(
         best = np.sort(np.where(played, -np.inf, U), axis=1)[:, -k:]
         hit = rng.random((n, k)) < U[rows, shown]
         exposure = np.bincount(shown.ravel(), minlength=m)
+        onehot = sp.csr_matrix((np.ones(n * k), (members, shown.ravel())), shape=(n, m))
+        common = (onehot @ onehot.T).toarray()[np.triu_indices(n, 1)]
+        jaccard = common / (2 * k - common)  # a row holds k distinct titles
         out.append(
             {
                 "round": r,
@@ -308,6 +314,7 @@ def simulate_feedback_loop(
                 "exploit_utility": float(U[rows, exploit].mean()),
                 "oracle_utility": float(best.mean()),
                 "diversity": effective_catalog_size(exposure),
+                "homogeneity": float(jaccard.mean()),
                 "local_exposure": float(world.title_local[shown].mean()),
             }
         )

@@ -6,26 +6,35 @@ that repairs one of them.
   towards the member's so that a missing genre costs a finite amount.
 - :func:`calibrated_rerank`: Steck's greedy re-ranking, which trades the sum of the
   scores for calibration with a weight ``lam``.
+- :func:`exposure_rerank`: top-k rows in which a group of titles gets at least a given
+  share of all the slots, through the smallest common boost to the group's scores (a
+  simple fairness-of-exposure constraint, Singh and Joachims 2018).
 - :func:`gini` and :func:`effective_catalog_size`: how concentrated exposure (or plays)
   is over the catalogue; the second is Gomez-Uribe and Hunt's (2015) "effective
   catalogue size", the number of equally watched titles that would give the same
-  concentration.
+  concentration. Over N titles the two are one number: ``effective_catalog_size = N
+  (1 - gini)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
-from dsinterview._validate import as_vector, check_int
+from dsinterview._validate import as_vector, check_int, check_real
+from dsinterview.recsys import top_k
 
 __all__ = [
+    "ExposureRerank",
     "calibrated_rerank",
     "calibration_kl",
     "effective_catalog_size",
+    "exposure_rerank",
     "gini",
 ]
 
@@ -205,6 +214,111 @@ def calibrated_rerank(
     return [items[i] for i in chosen]
 
 
+# --- exposure -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExposureRerank:
+    """The output of :func:`exposure_rerank`.
+
+    Attributes:
+        rows: members x k item indices, best first after the boost.
+        boost: the boost used, in units of each member's score spread (0: none needed).
+        share: the group's share of all the slots in ``rows``.
+    """
+
+    rows: np.ndarray
+    boost: float
+    share: float
+
+
+def exposure_rerank(
+    scores: Any,
+    in_group: Any,
+    share: float,
+    k: int,
+    *,
+    exclude: Any = None,
+    max_boost: float = 10.0,
+    tol: float = 1e-3,
+) -> ExposureRerank:
+    """Top-``k`` rows in which the titles of a group get at least ``share`` of all the
+    slots, with the smallest boost that achieves it.
+
+    Every group title's score for member u is raised by ``boost * sd_u``, with ``sd_u``
+    the standard deviation of u's scores, so one number works across members whose
+    scores are on different scales (a member whose scores are all equal, such as one
+    with no history under a factor model, has no ranking to adjust and is left as
+    ranked, best first by index; a unit boost there would hand that member's whole row
+    to the group at any boost above zero); rows are then the top
+    ``k`` (:func:`dsinterview.recsys.top_k`, with ``exclude``). The group's share of
+    the slots never falls as the boost grows, so the smallest sufficient boost in
+    ``[0, max_boost]`` is found by bisection, to within ``tol``, and the rows at that
+    boost are returned. The constraint is on the share of *all* slots (a catalogue-level
+    exposure target), not on every row: members whose scores favour the group take
+    more of it.
+
+    Raises:
+        TypeError: if ``k`` is not an integer or a parameter not a number.
+        ValueError: if ``scores`` is not a finite 2-D matrix, ``in_group`` is not one
+            boolean per item, ``share`` is outside [0, 1], ``k`` is not in 1..items,
+            ``max_boost`` or ``tol`` is not positive, or the share cannot be reached
+            even at ``max_boost`` (too few group titles are left to recommend).
+    """
+    S = np.asarray(scores, dtype=float)
+    if S.ndim != 2 or S.size == 0:
+        raise ValueError(
+            f"scores must be a non-empty members x items matrix; got shape {S.shape}"
+        )
+    if not np.all(np.isfinite(S)):
+        raise ValueError("scores must be finite; some are NaN or infinite")
+    group = np.asarray(in_group)
+    if group.shape != (S.shape[1],) or not (
+        group.dtype == bool or np.isin(group, (0, 1)).all()
+    ):
+        raise ValueError(
+            f"in_group must be one boolean per item ({S.shape[1]}); got shape "
+            f"{group.shape} of {group.dtype}"
+        )
+    group = group.astype(bool)
+    share = check_real(share, "share", minimum=0)
+    if share > 1:
+        raise ValueError(f"share must be in [0, 1] (a share of the slots); got {share}")
+    k = check_int(k, "k", minimum=1)
+    if k > S.shape[1]:
+        raise ValueError(f"k ({k}) is larger than the number of items ({S.shape[1]})")
+    max_boost = check_real(max_boost, "max_boost", minimum=0, strict=True)
+    tol = check_real(tol, "tol", minimum=0, strict=True)
+    if exclude is not None and sp.issparse(exclude):
+        exclude = sp.csr_matrix(exclude)
+    spread = S.std(axis=1, keepdims=True)
+    lift = spread * group[None, :]
+
+    def rows_at(boost: float) -> tuple[np.ndarray, float]:
+        rows = top_k(S + boost * lift, k, exclude=exclude)
+        return rows, float(group[rows].mean())
+
+    rows, got = rows_at(0.0)
+    if got >= share:
+        return ExposureRerank(rows, 0.0, got)
+    rows, got = rows_at(max_boost)
+    if got < share:
+        raise ValueError(
+            f"the group gets only {got:.3f} of the slots even at boost {max_boost:g}, "
+            f"short of share {share:g}: too few group titles are left to recommend, "
+            "or max_boost is too small"
+        )
+    lo, hi = 0.0, max_boost
+    while hi - lo > tol:
+        mid = (lo + hi) / 2
+        if rows_at(mid)[1] >= share:
+            hi = mid
+        else:
+            lo = mid
+    rows, got = rows_at(hi)
+    return ExposureRerank(rows, hi, got)
+
+
 # --- concentration --------------------------------------------------------------------
 
 
@@ -231,7 +345,8 @@ def effective_catalog_size(shares: Any) -> float:
     shares sorted in decreasing order and normalised to sum to one (i = 1..N).
 
     It is 1 when a single title has every play and N when N titles share them equally:
-    the number of equally watched titles with the same concentration.
+    the number of equally watched titles with the same concentration. Over N titles it
+    equals ``N * (1 - gini(shares))``: the Gini coefficient in units of titles.
 
     Raises:
         TypeError: if the shares are not numbers.
