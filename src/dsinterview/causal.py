@@ -280,6 +280,13 @@ def ipw_att(y: Any, treated: Any, score: Any) -> float:
     estimate is the treated mean minus the weighted control mean (normalised weights,
     the Hajek form).
 
+    No standard error is returned, on purpose: the function sees the score, not the
+    covariates it was fitted on, so it cannot carry the score's own estimation error,
+    and the error that treats the score as known is not guaranteed conservative for
+    the effect on the treated. Use a bootstrap that re-fits the score on each
+    resample, or the stacked M-estimator of the score and the weighted means. Check
+    overlap first: controls with a score near 1 get huge weights.
+
     Raises:
         ValueError: for mismatched lengths, a non-binary ``treated``, no treated or no
             control rows, a score outside (0, 1), or NaN.
@@ -294,6 +301,12 @@ def match_att(y: Any, treated: Any, score: Any) -> float:
     """The average effect on the treated by one-to-one nearest-neighbour matching on
     the propensity score, with replacement (a tie in distance goes to the control with
     the lower score).
+
+    No standard error is returned: the bootstrap is not valid for nearest-neighbour
+    matching with replacement (Abadie and Imbens 2008), and the valid analytic
+    variance (Abadie and Imbens 2006, with the correction for an estimated score of
+    2016) needs a conditional-variance estimate by matching among the treated and
+    among the controls, which this teaching version does not implement.
 
     Raises:
         ValueError: as :func:`ipw_att`.
