@@ -174,7 +174,8 @@ def iv_2sls(
     ``endog``) over ``n - k``; with ``cluster``, the cluster-robust sandwich on
     ``Xhat`` (CR1, ``G / (G - 1) * (n - 1) / (n - k)``, as linearmodels'
     ``cov_type="clustered", debiased=True``). ``first_stage_f`` is the F statistic of
-    the excluded instruments in the first stage: below about 10, the instruments are
+    the excluded instruments in the first stage (cluster-robust with ``cluster``):
+    below about 10, the instruments are
     weak, 2SLS is biased toward OLS and its interval is unreliable (Staiger and Stock
     1997).
 
@@ -185,7 +186,10 @@ def iv_2sls(
         exog: exogenous controls, 1-D or 2-D, or ``None``; the intercept is added.
         cluster: a cluster label per row (a market), or ``None`` for the classical
             standard error. Use it whenever errors are correlated within units, as in
-            a panel; the first-stage F stays the classical one.
+            a panel; the first-stage F is then the cluster-robust Wald F of the
+            excluded instruments (CR1, as linearmodels' first-stage diagnostics with
+            clustered covariance), since the classical F overstates the strength of an
+            instrument that is persistent within a cluster.
 
     Returns:
         An :class:`Estimate` of the coefficient of ``endog``, with ``first_stage_f``.
@@ -232,12 +236,19 @@ def iv_2sls(
     resid = y - X @ beta
     labels = None if cluster is None else pd.Series(np.asarray(cluster).ravel())
     cov = _covariance(Xhat, resid, XhX_inv, labels, "cluster")
-    # first-stage F of the excluded instruments: (RSS_r - RSS_u) / q over RSS_u / dof
-    rss_u = float(((x - xhat) ** 2).sum())
-    restricted, *_ = np.linalg.lstsq(W, x, rcond=None)
-    rss_r = float(((x - W @ restricted) ** 2).sum())
     q = Zx.shape[1]
-    f = ((rss_r - rss_u) / q) / (rss_u / (n - Z.shape[1]))
+    if labels is None:
+        # classical first-stage F: (RSS_r - RSS_u) / q over RSS_u / dof
+        rss_u = float(((x - xhat) ** 2).sum())
+        restricted, *_ = np.linalg.lstsq(W, x, rcond=None)
+        rss_r = float(((x - W @ restricted) ** 2).sum())
+        f = ((rss_r - rss_u) / q) / (rss_u / (n - Z.shape[1]))
+    else:
+        # cluster-robust Wald F of the excluded instruments, pi' V^-1 pi / q (CR1):
+        # with errors correlated within clusters the classical F overstates strength
+        v = _covariance(Z, x - xhat, np.linalg.inv(Z.T @ Z), labels, "cluster")
+        pi, V = first[-q:], v[-q:, -q:]
+        f = float(pi @ np.linalg.solve(V, pi)) / q
     return Estimate.normal(beta[-1], np.sqrt(cov[-1, -1]), first_stage_f=float(f))
 
 
@@ -269,6 +280,13 @@ def ipw_att(y: Any, treated: Any, score: Any) -> float:
     estimate is the treated mean minus the weighted control mean (normalised weights,
     the Hajek form).
 
+    No standard error is returned, on purpose: the function sees the score, not the
+    covariates it was fitted on, so it cannot carry the score's own estimation error,
+    and the error that treats the score as known is not guaranteed conservative for
+    the effect on the treated. Use a bootstrap that re-fits the score on each
+    resample, or the stacked M-estimator of the score and the weighted means. Check
+    overlap first: controls with a score near 1 get huge weights.
+
     Raises:
         ValueError: for mismatched lengths, a non-binary ``treated``, no treated or no
             control rows, a score outside (0, 1), or NaN.
@@ -283,6 +301,12 @@ def match_att(y: Any, treated: Any, score: Any) -> float:
     """The average effect on the treated by one-to-one nearest-neighbour matching on
     the propensity score, with replacement (a tie in distance goes to the control with
     the lower score).
+
+    No standard error is returned: the bootstrap is not valid for nearest-neighbour
+    matching with replacement (Abadie and Imbens 2008), and the valid analytic
+    variance (Abadie and Imbens 2006, with the correction for an estimated score of
+    2016) needs a conditional-variance estimate by matching among the treated and
+    among the controls, which this teaching version does not implement.
 
     Raises:
         ValueError: as :func:`ipw_att`.

@@ -192,7 +192,10 @@ def event_study(
 
     The regression of :func:`twfe_cohort` (one dummy per cohort and treated period),
     plus one dummy per cohort and each of the ``leads`` periods before its start except
-    the last one (the reference, ``-1``). The estimate at event time ``k`` is the
+    the last one (the reference, ``-1``; periods before ``-leads`` carry no dummy
+    either, so they are binned into the reference with ``-1`` and, for the other
+    cohorts, serve as not-yet-treated controls, as in Callaway and Sant'Anna 2021).
+    The estimate at event time ``k`` is the
     average of the cohorts' coefficients at ``k``, weighted by cohort size, so a cohort
     whose effect differs from the others' never contaminates another's comparison, as
     the event study on plain relative-time dummies does. Leads near zero are what
