@@ -236,13 +236,21 @@ def fit_mmm(
         return [partial(r) for r in rs], pg
 
     def run(sigma, start):
+        last = {}  # least_squares asks for the Jacobian at the point it just evaluated
+
+        def at(theta):  # the design and residuals at theta, reused for the same theta
+            key = theta.tobytes()
+            if last.get("key") != key:
+                cols, pg = design(theta)
+                r0 = solve_beta(np.column_stack(cols), pg, sigma)[0]
+                last.update(key=key, value=(cols, pg, r0))
+            return last["value"]
+
         def residuals(theta):
-            cols, pg = design(theta)
-            return solve_beta(np.column_stack(cols), pg, sigma)[0]
+            return at(theta)[2].copy()
 
         def jacobian(theta):  # forward differences, recomputing only the moved channel
-            cols, pg = design(theta)
-            r0 = solve_beta(np.column_stack(cols), pg, sigma)[0]
+            cols, pg, r0 = at(theta)
             J = np.empty((r0.size, theta.size))
             for j in range(theta.size):
                 i, step = j // 2, 1e-6 * max(1.0, abs(theta[j]))
@@ -261,7 +269,7 @@ def fit_mmm(
         fit = optimize.least_squares(
             residuals, start, jac=jacobian, bounds=(lower, upper), x_scale="jac"
         )
-        return fit.x, np.column_stack(design(fit.x)[0])
+        return fit.x, np.column_stack(at(fit.x)[0])
 
     # The data term is scaled by the noise SD, estimated from the uncalibrated fit.
     theta, F = run(1.0, theta0)
