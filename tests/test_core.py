@@ -197,3 +197,23 @@ def test_glue_refusals(glued):
     with pytest.raises(TypeError, match="digits must be an integer"):
         dsinterview.glue("r", 1.0, digits=2.0)
     assert glued == []
+
+
+def test_as_columns_shapes_and_refusals():
+    from dsinterview._validate import as_columns
+
+    assert as_columns([1.0, 2.0], "z").shape == (2, 1)
+    assert as_columns(np.ones((3, 2)), "z", 3).shape == (3, 2)
+    assert as_columns(np.ones((3, 0)), "z", 3, min_columns=0).shape == (3, 0)
+    with pytest.raises(TypeError, match="numeric"):
+        as_columns(["a"], "z")
+    with pytest.raises(ValueError, match="not empty"):
+        as_columns([], "z")
+    with pytest.raises(ValueError, match="not empty"):
+        as_columns(np.ones((3, 0)), "z")
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        as_columns(np.ones((2, 2, 2)), "z")
+    with pytest.raises(ValueError, match="same length"):
+        as_columns([1.0, 2.0], "z", 3)
+    with pytest.raises(ValueError, match="finite"):
+        as_columns([1.0, np.nan], "z")

@@ -157,3 +157,32 @@ def check_seed(seed: Any, name: str = "seed") -> np.random.Generator:
             f"{type(seed).__name__}"
         )
     return np.random.default_rng(seed)
+
+
+def as_columns(
+    x: Any, name: str, n: int | None = None, *, min_columns: int = 1
+) -> np.ndarray:
+    """Return ``x`` as a finite 2-D float array with rows, a 1-D input as one column.
+
+    With ``n`` given, ``x`` must have ``n`` rows (the length of its outcome). It must
+    have at least ``min_columns`` columns (0 lets the caller give its own message for
+    a matrix with no columns, as ``iv_2sls`` does for missing instruments).
+    """
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be numeric: {exc}") from exc
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] < min_columns:
+        raise ValueError(
+            f"{name} must be 1-D or 2-D and not empty; got shape {arr.shape}"
+        )
+    if n is not None and arr.shape[0] != n:
+        raise ValueError(
+            f"{name} has {arr.shape[0]} rows but y has {n}; they must have the same "
+            "length"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or infinity)")
+    return arr

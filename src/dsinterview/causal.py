@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dsinterview._validate import as_vector, check_columns
+from dsinterview._validate import as_columns, as_vector, check_columns
 from dsinterview.did import _cluster_cov
 
 __all__ = ["Estimate", "did", "ipw_att", "iv_2sls", "match_att"]
@@ -143,25 +143,6 @@ def did(
     return Estimate.normal(beta[3], np.sqrt(cov[3, 3]))
 
 
-def _as_columns(a: Any, name: str, n: int) -> np.ndarray:
-    try:
-        arr = np.asarray(a, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numeric: {exc}") from exc
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 1-D or 2-D; got shape {arr.shape}")
-    if arr.shape[0] != n:
-        raise ValueError(
-            f"{name} has {arr.shape[0]} rows but y has {n}; they must have the same "
-            "length"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no NaN or infinity)")
-    return arr
-
-
 def iv_2sls(
     y: Any, endog: Any, instruments: Any, exog: Any = None, *, cluster: Any = None
 ) -> Estimate:
@@ -208,7 +189,7 @@ def iv_2sls(
         raise ValueError(
             f"endog has {x.size} entries but y has {n}; they must have the same length"
         )
-    Zx = _as_columns(instruments, "instruments", n)
+    Zx = as_columns(instruments, "instruments", n, min_columns=0)
     if Zx.shape[1] < 1:
         raise ValueError(
             "fewer instruments than endogenous regressors: give at least one "
@@ -216,7 +197,7 @@ def iv_2sls(
         )
     W = np.ones((n, 1))
     if exog is not None:
-        W = np.column_stack([W, _as_columns(exog, "exog", n)])
+        W = np.column_stack([W, as_columns(exog, "exog", n)])
     Z = np.column_stack([W, Zx])
     X = np.column_stack([W, x])
     if n <= Z.shape[1]:

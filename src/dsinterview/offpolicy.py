@@ -17,26 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from dsinterview._validate import as_columns
 from dsinterview.sampling import Estimate
 
 __all__ = ["ips_value"]
-
-
-def _as_logged(x: Any, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numeric: {exc}") from exc
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or arr.size == 0:
-        raise ValueError(
-            f"{name} must be 1-D (one action per unit) or 2-D (units x actions) and "
-            f"not empty; got shape {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite; it holds NaN or infinite values")
-    return arr
 
 
 def ips_value(
@@ -72,9 +56,9 @@ def ips_value(
         ValueError: if the shapes differ, an input is empty or not finite, a logging
             propensity is not in (0, 1] or a target propensity is not in [0, 1].
     """
-    r = _as_logged(rewards, "rewards")
-    p0 = _as_logged(logging_propensity, "logging_propensity")
-    p1 = _as_logged(target_propensity, "target_propensity")
+    r = as_columns(rewards, "rewards")
+    p0 = as_columns(logging_propensity, "logging_propensity")
+    p1 = as_columns(target_propensity, "target_propensity")
     if not r.shape == p0.shape == p1.shape:
         raise ValueError(
             f"rewards {r.shape}, logging_propensity {p0.shape} and target_propensity "
